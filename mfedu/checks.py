@@ -1,0 +1,186 @@
+"""Self-checks for the notebooks' exercises: they say what is wrong, not just pass/fail.
+
+Each check takes the reader's answer (``None`` while the exercise is not attempted) and returns
+a ``Feedback`` that displays as one or two sentences; ``bool(feedback)`` is True when correct.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .data import Ratings
+from .svdrec import impute
+
+
+@dataclass(frozen=True)
+class Feedback:
+    ok: bool | None      # None: not attempted yet
+    message: str
+
+    def __bool__(self) -> bool:
+        return bool(self.ok)
+
+    def __repr__(self) -> str:
+        mark = {True: "Correct:", False: "Not yet:", None: "Not attempted:"}[self.ok]
+        return f"{mark} {self.message}"
+
+
+def _start(answer, shape=None, name="your answer"):
+    """Common first steps: not attempted, wrong type, wrong shape, NaN."""
+    if answer is None:
+        return None, Feedback(None, "replace None with your code, then run this cell again.")
+    try:
+        a = np.asarray(answer, dtype=float)
+    except (TypeError, ValueError):
+        return None, Feedback(False, f"{name} should be a number or an array of numbers, "
+                                     f"got {type(answer).__name__}.")
+    if shape is not None and a.shape != tuple(shape):
+        return None, Feedback(False, f"{name} should have shape {tuple(shape)}, got {a.shape}.")
+    if not np.all(np.isfinite(a)):
+        return None, Feedback(False, f"{name} contains NaN or inf; a mean over an empty set?")
+    return a, None
+
+
+# ----------------------------------------------------------------------------- notebook 00
+
+def density(answer, ratings: Ratings) -> Feedback:
+    """Exercise 00.1: the fraction of the m x n cells that are observed."""
+    a, fb = _start(answer, (), "the density")
+    if fb:
+        return fb
+    want = len(ratings) / (ratings.n_users * ratings.n_items)
+    if np.isclose(a, want, rtol=1e-9):
+        return Feedback(True, f"{want:.4f}, i.e. {want:.1%} of the cells are observed.")
+    if np.isclose(a, 100 * want, rtol=1e-9):
+        return Feedback(False, "that is the percentage; give the fraction (between 0 and 1).")
+    if np.isclose(a, 1 - want, rtol=1e-9):
+        return Feedback(False, "that is the fraction of MISSING cells; we want the observed ones.")
+    return Feedback(False, "divide the number of ratings |Omega| by the number of cells m * n.")
+
+
+def most_rated(answer, ratings: Ratings) -> Feedback:
+    """Exercise 00.2: the id of the item with the most ratings."""
+    if answer is None:
+        return Feedback(None, "replace None with your code, then run this cell again.")
+    counts = ratings.item_counts()
+    best = int(np.argmax(counts))
+    if not isinstance(answer, (int, np.integer)):
+        return Feedback(False, f"give an item id (an int), got {type(answer).__name__}.")
+    if int(answer) == best:
+        return Feedback(True, f"item {best} has {counts[best]} ratings.")
+    if int(answer) == int(np.argmax(ratings.user_counts())):
+        return Feedback(False, "that is the most active USER; count entries per item instead.")
+    return Feedback(False, f"item {answer} has {counts[answer] if 0 <= answer < len(counts) else 0} "
+                           "ratings; try np.bincount(ratings.items) and np.argmax.")
+
+
+# ----------------------------------------------------------------------------- notebook 01
+
+def singular_values(answer, B) -> Feedback:
+    """Exercise 01.1: sigma_j from the eigenvalues of B^T B, largest first."""
+    B = np.asarray(B, dtype=float)
+    want = np.linalg.svd(B, compute_uv=False)
+    a, fb = _start(answer, None, "s")
+    if fb:
+        return fb
+    if a.shape != want.shape:
+        return Feedback(False, f"B has min(m, n) = {len(want)} singular values, you gave {a.size}; "
+                               "keep the largest min(m, n) eigenvalues of B^T B.")
+    if np.allclose(a, want, atol=1e-8 * want[0]):
+        return Feedback(True, "sigma_j = sqrt(lambda_j(B^T B)), sorted from largest to smallest.")
+    if np.allclose(a, want ** 2, atol=1e-8 * want[0] ** 2):
+        return Feedback(False, "these are the eigenvalues lambda_j; the singular values are their "
+                               "square roots.")
+    if np.allclose(np.sort(a)[::-1], want, atol=1e-8 * want[0]):
+        return Feedback(False, "right values, wrong order: numpy's eigh sorts ascending, the SVD "
+                               "lists sigma_1 >= sigma_2 >= ... (reverse it).")
+    return Feedback(False, "compute np.linalg.eigh(B.T @ B), take the square roots of the "
+                           "eigenvalues, and sort them from largest to smallest.")
+
+
+def left_vectors(answer, B, s, Vt) -> Feedback:
+    """Exercise 01.2: U_r with u_j = B v_j / sigma_j, so that B = U diag(s) Vt."""
+    B, s, Vt = (np.asarray(x, dtype=float) for x in (B, s, Vt))
+    a, fb = _start(answer, (B.shape[0], len(s)), "U")
+    if fb:
+        return fb
+    if np.allclose((a * s) @ Vt, B, atol=1e-8 * s[0]):
+        return Feedback(True, "U diag(s) V^T rebuilds B: each u_j is paired with its v_j.")
+    col_err = np.linalg.norm(a * s - B @ Vt.T, axis=0)
+    flipped = np.linalg.norm(a * s + B @ Vt.T, axis=0) < 1e-6 * s[0]
+    if np.any(flipped):
+        j = int(np.flatnonzero(flipped)[0])
+        return Feedback(False, f"column {j} has the wrong sign. An eigenvector of B B^T is only "
+                               "defined up to its sign; u_j = B v_j / sigma_j fixes the pairing.")
+    if np.allclose(a, B @ Vt.T, atol=1e-8 * s[0]):
+        return Feedback(False, "you computed B v_j; divide each column by its sigma_j.")
+    j = int(np.argmax(col_err))
+    return Feedback(False, f"column {j} does not satisfy B v_j = sigma_j u_j; compute "
+                           "(B @ Vt.T) / s.")
+
+
+def eckart_young(answer, s, rank: int) -> Feedback:
+    """Exercise 01.3: ||B - B_k||_F from the singular values alone."""
+    s = np.sort(np.asarray(s, dtype=float))[::-1]
+    a, fb = _start(answer, (), "the error")
+    if fb:
+        return fb
+    want = float(np.sqrt(np.sum(s[rank:] ** 2)))
+    if np.isclose(a, want, rtol=1e-8):
+        return Feedback(True, f"sqrt(sigma_{rank + 1}^2 + ... ) = {want:.4g}: the discarded energy.")
+    if np.isclose(a, want ** 2, rtol=1e-8):
+        return Feedback(False, "that is the SQUARED error; take the square root.")
+    if np.isclose(a, np.sqrt(np.sum(s[:rank] ** 2)), rtol=1e-8):
+        return Feedback(False, "that sums the KEPT sigma_1..sigma_k; the error is in the ones you drop.")
+    if np.isclose(a, np.sum(s[rank:]), rtol=1e-8):
+        return Feedback(False, "square each discarded sigma_j before summing, then take the root.")
+    return Feedback(False, f"sum sigma_j^2 over j > k = {rank} (s[{rank}:] in 0-based numpy), "
+                           "then take the square root.")
+
+
+# ----------------------------------------------------------------------------- notebook 02
+
+def user_mean_impute(answer, train: Ratings) -> Feedback:
+    """Exercise 02.1: the filled matrix F with each missing cell set to its user's mean."""
+    a, fb = _start(answer, train.shape, "F")
+    if fb:
+        return fb
+    want = impute(train, "user")
+    if np.allclose(a, want):
+        return Feedback(True, "observed ratings kept, missing cells = the user's mean rating.")
+    observed = a[train.users, train.items]
+    if not np.allclose(observed, train.values):
+        return Feedback(False, "some OBSERVED cells changed; only the missing cells are filled.")
+    sums = np.bincount(train.users, weights=train.values, minlength=train.n_users)
+    if np.allclose(a, np.where(np.isnan(train.to_dense()), (sums / train.n_items)[:, None], a)):
+        return Feedback(False, "you divided by n_items; divide each user's sum by the number of "
+                               "ratings that user gave (n_u).")
+    if np.allclose(a, impute(train, "item")):
+        return Feedback(False, "those are ITEM means (column means); use each user's (row) mean.")
+    missing = np.isnan(train.to_dense())
+    u = int(np.argmax(np.where(missing, np.abs(a - want), 0.0).max(axis=1)))
+    return Feedback(False, f"user {u}'s missing cells should hold {want[u][missing[u]][0]:.3f}, "
+                           "the mean of that user's own ratings.")
+
+
+def damped_item_means(answer, train: Ratings, beta: float) -> Feedback:
+    """Exercise 02.2: b_i = (sum_u r_ui + beta mu) / (n_i + beta), shrunk towards mu."""
+    a, fb = _start(answer, (train.n_items,), "the damped means")
+    if fb:
+        return fb
+    mu = train.values.mean()
+    n_i = train.item_counts()
+    sums = np.bincount(train.items, weights=train.values, minlength=train.n_items)
+    want = (sums + beta * mu) / (n_i + beta)
+    if np.allclose(a, want):
+        return Feedback(True, f"an item with one rating now moves only 1/(1 + {beta:g}) of the way "
+                              "from mu towards that rating.")
+    if np.allclose(a, want - mu):
+        return Feedback(False, "these are offsets b_i - mu; the exercise asks for the means themselves.")
+    if np.allclose(a[n_i > 0], (sums / np.maximum(n_i, 1))[n_i > 0]):
+        return Feedback(False, "these are the plain item means; add beta pseudo-ratings equal to mu.")
+    if np.allclose(a, (sums + beta * mu) / np.maximum(n_i, 1)):
+        return Feedback(False, "the beta pseudo-ratings count in the denominator too: n_i + beta.")
+    return Feedback(False, "use (sum of item i's ratings + beta * mu) / (n_i + beta); items "
+                           "with no ratings then get exactly mu.")

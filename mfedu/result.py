@@ -1,0 +1,113 @@
+"""The one result type every trainer in mfedu returns (truncated SVD now; SGD and ALS later).
+
+A fitted model predicts r̂_ui = mu + b_u + b_i + x_u . y_i (terms it does not have are 0),
+and remembers how training went, one row per iteration, so any two runs plot on one figure.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._validate import check_ids, check_int
+from .data import Ratings, check_ratings
+
+HISTORY_KEYS = ("loss", "train_rmse", "test_rmse", "seconds")
+
+
+@dataclass(eq=False)
+class FitResult:
+    """Factors, biases and training history of a matrix-factorisation model.
+
+    Attributes
+    ----------
+    X : (m, k) user factors, row x_u.     Y : (n, k) item factors, row y_i.
+    mu : global offset (0.0 if the model has none).
+    bu, bi : (m,), (n,) user and item biases, or None if the model has none.
+    history : dict of equal-length lists keyed by HISTORY_KEYS, one entry per iteration
+        (ALS sweep, GD step, SGD epoch; a one-shot method such as truncated SVD has one row).
+        ``loss`` is the trainer's own objective (its docstring gives the lambda convention);
+        ``test_rmse`` is NaN when no test set was given; ``seconds`` is cumulative wall time.
+    params : the hyper-parameters that produced the model, e.g. {"method": "svd", "rank": 10}.
+    """
+
+    X: np.ndarray
+    Y: np.ndarray
+    mu: float = 0.0
+    bu: np.ndarray | None = None
+    bi: np.ndarray | None = None
+    history: dict = field(default_factory=lambda: {key: [] for key in HISTORY_KEYS})
+    params: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        self.X = np.asarray(self.X, dtype=np.float64)
+        self.Y = np.asarray(self.Y, dtype=np.float64)
+        if self.X.ndim != 2 or self.Y.ndim != 2 or self.X.shape[1] != self.Y.shape[1]:
+            raise ValueError(f"X and Y must be 2-D with the same number of columns k, got shapes "
+                             f"{self.X.shape} and {self.Y.shape}")
+        for name, arr in (("X", self.X), ("Y", self.Y)):
+            if not np.all(np.isfinite(arr)):
+                raise ValueError(f"{name} contains NaN or inf: the training diverged")
+        for name, b, n in (("bu", self.bu, self.n_users), ("bi", self.bi, self.n_items)):
+            if b is not None and np.shape(b) != (n,):
+                raise ValueError(f"{name} must have shape ({n},), got {np.shape(b)}")
+        if set(self.history) != set(HISTORY_KEYS):
+            raise ValueError(f"history must have exactly the keys {HISTORY_KEYS}")
+
+    @property
+    def n_users(self) -> int:
+        return self.X.shape[0]
+
+    @property
+    def n_items(self) -> int:
+        return self.Y.shape[0]
+
+    @property
+    def rank(self) -> int:
+        return self.X.shape[1]
+
+    def predict(self, users, items) -> np.ndarray:
+        """r̂_ui = mu + b_u + b_i + x_u . y_i for aligned arrays of user and item ids."""
+        u = check_ids(users, "users", self.n_users, "n_users")
+        i = check_ids(items, "items", self.n_items, "n_items")
+        if len(u) != len(i):
+            raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
+        r_hat = self.mu + np.einsum("jk,jk->j", self.X[u], self.Y[i])
+        if self.bu is not None:
+            r_hat += self.bu[u]
+        if self.bi is not None:
+            r_hat += self.bi[i]
+        return r_hat
+
+    def scores(self, user: int) -> np.ndarray:
+        """r̂_ui for one user and every item i: a length-n vector."""
+        u = check_int(user, "user", low=0, high=self.n_users - 1)
+        s = self.mu + self.Y @ self.X[u]
+        if self.bu is not None:
+            s += self.bu[u]
+        if self.bi is not None:
+            s += self.bi
+        return s
+
+    def recommend(self, user: int, k: int = 10, exclude: Ratings | None = None) -> np.ndarray:
+        """The ids of the k items with the highest r̂_ui for ``user``, best first.
+
+        ``exclude``: a Ratings (usually the training set) whose items for this user are left
+        out, since recommending what someone already rated is of no use. Ties go to the
+        lower item id.
+        """
+        s = self.scores(user)
+        k = check_int(k, "k", low=1, high=self.n_items, high_text=f"n_items = {self.n_items}")
+        if exclude is not None:
+            exclude = check_ratings(exclude, "exclude", allow_empty=True)
+            if exclude.shape != (self.n_users, self.n_items):
+                raise ValueError(f"exclude must have shape {(self.n_users, self.n_items)}, "
+                                 f"got {exclude.shape}")
+            s[exclude.items[exclude.users == user]] = -np.inf
+        order = np.argsort(-s, kind="stable")
+        return order[:k][np.isfinite(s[order[:k]])]
+
+    def log(self, loss: float, train_rmse: float, test_rmse: float, seconds: float) -> None:
+        """Append one iteration to the history (trainers call this)."""
+        for key, value in zip(HISTORY_KEYS, (loss, train_rmse, test_rmse, seconds)):
+            self.history[key].append(float(value))
