@@ -47,7 +47,7 @@ def _start(answer, shape=None, name="your answer"):
 def density(answer, ratings: Ratings) -> Feedback:
     """Exercise 00.1: the fraction of the m x n cells that are observed."""
     a, fb = _start(answer, (), "the density")
-    if fb:
+    if fb is not None:
         return fb
     want = len(ratings) / (ratings.n_users * ratings.n_items)
     if np.isclose(a, want, rtol=1e-9):
@@ -82,7 +82,7 @@ def singular_values(answer, B) -> Feedback:
     B = np.asarray(B, dtype=float)
     want = np.linalg.svd(B, compute_uv=False)
     a, fb = _start(answer, None, "s")
-    if fb:
+    if fb is not None:
         return fb
     if a.shape != want.shape:
         return Feedback(False, f"B has min(m, n) = {len(want)} singular values, you gave {a.size}; "
@@ -103,7 +103,7 @@ def left_vectors(answer, B, s, Vt) -> Feedback:
     """Exercise 01.2: U_r with u_j = B v_j / sigma_j, so that B = U diag(s) Vt."""
     B, s, Vt = (np.asarray(x, dtype=float) for x in (B, s, Vt))
     a, fb = _start(answer, (B.shape[0], len(s)), "U")
-    if fb:
+    if fb is not None:
         return fb
     if np.allclose((a * s) @ Vt, B, atol=1e-8 * s[0]):
         return Feedback(True, "U diag(s) V^T rebuilds B: each u_j is paired with its v_j.")
@@ -124,7 +124,7 @@ def eckart_young(answer, s, rank: int) -> Feedback:
     """Exercise 01.3: ||B - B_k||_F from the singular values alone."""
     s = np.sort(np.asarray(s, dtype=float))[::-1]
     a, fb = _start(answer, (), "the error")
-    if fb:
+    if fb is not None:
         return fb
     want = float(np.sqrt(np.sum(s[rank:] ** 2)))
     if np.isclose(a, want, rtol=1e-8):
@@ -144,7 +144,7 @@ def eckart_young(answer, s, rank: int) -> Feedback:
 def user_mean_impute(answer, train: Ratings) -> Feedback:
     """Exercise 02.1: the filled matrix F with each missing cell set to its user's mean."""
     a, fb = _start(answer, train.shape, "F")
-    if fb:
+    if fb is not None:
         return fb
     want = impute(train, "user")
     if np.allclose(a, want):
@@ -167,7 +167,7 @@ def user_mean_impute(answer, train: Ratings) -> Feedback:
 def damped_item_means(answer, train: Ratings, beta: float) -> Feedback:
     """Exercise 02.2: b_i = (sum_u r_ui + beta mu) / (n_i + beta), shrunk towards mu."""
     a, fb = _start(answer, (train.n_items,), "the damped means")
-    if fb:
+    if fb is not None:
         return fb
     mu = train.values.mean()
     n_i = train.item_counts()

@@ -94,10 +94,10 @@ class FitResult:
 
         ``exclude``: a Ratings (usually the training set) whose items for this user are left
         out, since recommending what someone already rated is of no use. Ties go to the
-        lower item id.
+        lower item id. Fewer than k ids come back when fewer items are left to recommend.
         """
         s = self.scores(user)
-        k = check_int(k, "k", low=1, high=self.n_items, high_text=f"n_items = {self.n_items}")
+        k = check_int(k, "k", low=1)
         if exclude is not None:
             exclude = check_ratings(exclude, "exclude", allow_empty=True)
             if exclude.shape != (self.n_users, self.n_items):

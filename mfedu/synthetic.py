@@ -119,6 +119,7 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     bu = 0.35 * rng.normal(size=n_users)
     activity = np.minimum(rng.lognormal(0.0, 1.0, size=n_users), 13.0)   # at most ~700 ratings
     n_u = _apportion(n_ratings - 20 * n_users, activity) + 20   # sums to n_ratings exactly
+    n_u = np.minimum(n_u, n_items)          # (fewer only for tiny sets where a user would run out)
     mu, sigma = 3.5, 0.8
 
     m_all = mu + bu[:, None] + bi[None, :] + X @ Y.T          # m*_ui for every pair, m x n
