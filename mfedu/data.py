@@ -212,6 +212,17 @@ SYNTHETIC_FILES = {"explicit": "synthetic_explicit.tsv", "implicit": "synthetic_
 SYNTHETIC_ITEMS = "synthetic_items.tsv"
 
 
+def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682, n_ratings: int = 100_000):
+    """Generate the planted MovieLens-shaped set with its truth; see ``mfedu.synthetic``.
+
+    Returns ``Synthetic(explicit, implicit, truth)``: two ``Ratings`` and the ``Truth`` behind
+    them (true factors, biases, noise level, ``truth.expected_rating(users, items)`` and the
+    oracle RMSE). Lives in ``mfedu.synthetic``; exported here so every data set is one import away.
+    """
+    from .synthetic import make_synthetic as generate   # synthetic imports this module
+    return generate(seed, n_users, n_items, n_ratings)
+
+
 def load_synthetic(kind: str = "explicit", data_home: str | os.PathLike | None = None) -> Ratings:
     """Read the committed synthetic set: ``kind="explicit"`` (1-5 stars) or ``"implicit"`` (counts).
 

@@ -9,8 +9,9 @@ The model (all symbols as in NOTATION.md, with a star for "true"):
     z_ui  = m*_ui + eps_ui,   eps_ui ~ N(0, sigma^2)  (a noisy opinion)
     r_ui  = 1 + #{k : z_ui > t_k}                     (stars; cut points t_1 < ... < t_4)
 
-The cut points are the quantiles of z that give MovieLens-100K's star histogram
-(6% / 11% / 27% / 34% / 21%). The expected rating, the best possible prediction under squared
+The cut points are the quantiles of z that give MovieLens-100K's star histogram for 1-4 stars
+(6% / 11% / 27% / 34%); the remaining 22% get five stars (MovieLens-100K: 21%; its published
+shares are rounded and sum to 99%). The expected rating, the best possible prediction under squared
 error, then has a closed form: E[r_ui] = 1 + sum_k Phi((m*_ui - t_k) / sigma).
 
 Which pairs are observed: each user u rates n_u items (at least 20, long-tailed), drawn without

@@ -13,6 +13,7 @@ recomputed while a handle is being dragged, only when it is released.
 """
 from __future__ import annotations
 
+import html
 import io
 import time
 from typing import Any, Callable
@@ -81,11 +82,12 @@ class Explorer:
             png = io.BytesIO()
             fig.savefig(png, format="png")
         self.figure = fig
-        with self.output:
-            self.output.clear_output(wait=True)
-            display(Image(png.getvalue()))
-            if self.text:
-                display(HTML(f"<pre style='font-size: 14px'>{self.text}</pre>"))
+        # Replace the Output widget's contents directly rather than with ``with self.output:``,
+        # which, when set() runs in a plain cell, also sends the figure to that cell's output.
+        self.output.outputs = ()
+        self.output.append_display_data(Image(png.getvalue()))
+        if self.text:
+            self.output.append_display_data(HTML(f"<pre style='font-size: 14px'>{html.escape(self.text)}</pre>"))
         self.seconds.append(time.perf_counter() - start)
 
     def _on_change(self, change) -> None:

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from mfedu.data import Ratings, load_synthetic, toy, train_test_split
-from mfedu.synthetic import STAR_SHARE, make_synthetic, write_files
+from mfedu.data import Ratings, load_synthetic, make_synthetic, toy, train_test_split
+from mfedu.synthetic import STAR_SHARE, write_files
 
 
 def small():

@@ -81,6 +81,10 @@ def test_explorer_recomputes_and_keeps_the_previous_run():
     ax = panel.figure.axes[0]
     assert [line.get_label() for line in ax.lines] == ["now", "now (previous)"]
     assert ax.lines[1].get_alpha() == plots.GHOST["alpha"]
+    # the panel's output holds exactly the new figure and its text, not every past one
+    kinds = [sorted(o["data"]) for o in panel.output.outputs]
+    assert kinds == [["image/png", "text/plain"], ["text/html", "text/plain"]]
+    assert "k = 7" in panel.output.outputs[1]["data"]["text/html"]
 
 
 def test_explorer_rejects_bad_controls():
