@@ -27,7 +27,7 @@ TARGET_NOTEBOOK_S, TARGET_UPDATE_S, TARGET_TESTS_S = 20.0, 0.25, 60.0
 PROBE = r"""
 import json as _json, statistics as _st
 from mfedu.widgets import Explorer as _Explorer
-_panels = [v for v in list(globals().values()) if isinstance(v, _Explorer)]
+_panels = list({id(v): v for v in list(globals().values()) if isinstance(v, _Explorer)}.values())  # `_` may alias one
 _out = []
 for _panel in _panels:
     _n0 = len(_panel.seconds)

@@ -26,9 +26,11 @@ from ._validate import check_float, check_ids, check_int, check_vector
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 ML100K_URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
-# GroupLens publishes the MD5 of this zip (https://files.grouplens.org/datasets/movielens/
-# ml-100k.zip.md5); any hashlib algorithm can be given instead with `checksum=(name, hex)`.
-ML100K_CHECKSUM = ("md5", "0e33842e24a9c977be4e0107933c0723")
+# SHA-256 of the official zip (4,924,029 bytes), as recorded by TensorFlow Datasets'
+# url_checksums/movielens.txt; GroupLens itself publishes only an MD5
+# (0e33842e24a9c977be4e0107933c0723, in ml-100k.zip.md5). Any hashlib algorithm can be
+# given instead with `checksum=(name, hex)`.
+ML100K_CHECKSUM = ("sha256", "50d2a982c66986937beb9ffb3aa76efe955bf3d5c6b761f4e3a7cd717c6a3229")
 
 
 @dataclass(frozen=True, eq=False)
