@@ -26,8 +26,8 @@ class Feedback:
         return f"{mark} {self.message}"
 
 
-def _start(answer, shape=None, name="your answer"):
-    """Common first steps: not attempted, wrong type, wrong shape, NaN."""
+def _start(answer, shape=None, name="your answer", nan_hint="check each step for a 0/0 or an empty mean."):
+    """Common first steps: not attempted, wrong type, wrong shape, NaN (with a per-exercise hint)."""
     if answer is None:
         return None, Feedback(None, "replace None with your code, then run this cell again.")
     try:
@@ -38,7 +38,7 @@ def _start(answer, shape=None, name="your answer"):
     if shape is not None and a.shape != tuple(shape):
         return None, Feedback(False, f"{name} should have shape {tuple(shape)}, got {a.shape}.")
     if not np.all(np.isfinite(a)):
-        return None, Feedback(False, f"{name} contains NaN or inf; a mean over an empty set?")
+        return None, Feedback(False, f"{name} contains NaN or inf; {nan_hint}")
     return a, None
 
 
@@ -65,7 +65,7 @@ def most_rated(answer, ratings: Ratings) -> Feedback:
         return Feedback(None, "replace None with your code, then run this cell again.")
     counts = ratings.item_counts()
     best = int(np.argmax(counts))
-    if not isinstance(answer, (int, np.integer)):
+    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, np.integer)):
         return Feedback(False, f"give an item id (an int), got {type(answer).__name__}.")
     if int(answer) == best:
         return Feedback(True, f"item {best} has {counts[best]} ratings.")
@@ -81,17 +81,23 @@ def singular_values(answer, B) -> Feedback:
     """Exercise 01.1: sigma_j from the eigenvalues of B^T B, largest first."""
     B = np.asarray(B, dtype=float)
     want = np.linalg.svd(B, compute_uv=False)
-    a, fb = _start(answer, None, "s")
+    if answer is not None and np.shape(answer) != want.shape:
+        return Feedback(False, f"B has min(m, n) = {len(want)} singular values, so s should have "
+                               f"shape {want.shape}; yours has shape {np.shape(answer)}. Use the "
+                               "eigenvalues of the smaller matrix, B^T B here.")
+    a, fb = _start(answer, None, "s", nan_hint=(
+        "the square root of a tiny negative eigenvalue? Rounding can give -1e-15 for an "
+        "eigenvalue that is really 0: clip the eigenvalues at 0 before np.sqrt."))
     if fb is not None:
         return fb
-    if a.shape != want.shape:
-        return Feedback(False, f"B has min(m, n) = {len(want)} singular values, you gave {a.size}; "
-                               "keep the largest min(m, n) eigenvalues of B^T B.")
     if np.allclose(a, want, atol=1e-8 * want[0]):
         return Feedback(True, "sigma_j = sqrt(lambda_j(B^T B)), sorted from largest to smallest.")
     if np.allclose(a, want ** 2, atol=1e-8 * want[0] ** 2):
         return Feedback(False, "these are the eigenvalues lambda_j; the singular values are their "
                                "square roots.")
+    if np.allclose(np.sort(a)[::-1], want ** 2, atol=1e-8 * want[0] ** 2):
+        return Feedback(False, "two things: these are the eigenvalues lambda_j (take square roots) "
+                               "and they are in eigh's ascending order (reverse them).")
     if np.allclose(np.sort(a)[::-1], want, atol=1e-8 * want[0]):
         return Feedback(False, "right values, wrong order: numpy's eigh sorts ascending, the SVD "
                                "lists sigma_1 >= sigma_2 >= ... (reverse it).")
@@ -110,14 +116,20 @@ def left_vectors(answer, B, s, Vt) -> Feedback:
     col_err = np.linalg.norm(a * s - B @ Vt.T, axis=0)
     flipped = np.linalg.norm(a * s + B @ Vt.T, axis=0) < 1e-6 * s[0]
     if np.any(flipped):
-        j = int(np.flatnonzero(flipped)[0])
-        return Feedback(False, f"column {j} has the wrong sign. An eigenvector of B B^T is only "
-                               "defined up to its sign; u_j = B v_j / sigma_j fixes the pairing.")
-    if np.allclose(a, B @ Vt.T, atol=1e-8 * s[0]):
-        return Feedback(False, "you computed B v_j; divide each column by its sigma_j.")
+        cols = ", ".join(str(j) for j in np.flatnonzero(flipped))
+        return Feedback(False, f"column(s) {cols} have the wrong sign. An eigenvector of B B^T is "
+                               "only defined up to its sign; u_j = B v_j / sigma_j fixes the pairing.")
+    near = lambda M: M.shape == a.shape and np.allclose(a, M, atol=1e-8 * s[0])
+    if near(B @ Vt.T):
+        return Feedback(False, "you computed B v_j = sigma_j u_j; divide each column by its sigma_j.")
+    if near(B @ Vt.T * s) or near(B @ Vt.T / s ** 2):
+        return Feedback(False, "equation (9) divides B v_j by sigma_j exactly once: B v_j = sigma_j u_j.")
+    if B.shape[1] == Vt.shape[1] == Vt.shape[0] and near(B @ Vt / s):
+        return Feedback(False, "the v_j are the ROWS of Vt (it is V transposed), so the matrix with "
+                               "the v_j as columns is Vt.T: use B @ Vt.T.")
     j = int(np.argmax(col_err))
-    return Feedback(False, f"column {j} does not satisfy B v_j = sigma_j u_j; compute "
-                           "(B @ Vt.T) / s.")
+    return Feedback(False, f"column {j} does not satisfy B v_j = sigma_j u_j (equation (9)); "
+                           "u_j is B times the j-th right singular vector, divided by sigma_j.")
 
 
 def eckart_young(answer, s, rank: int) -> Feedback:
@@ -128,13 +140,21 @@ def eckart_young(answer, s, rank: int) -> Feedback:
         return fb
     want = float(np.sqrt(np.sum(s[rank:] ** 2)))
     if np.isclose(a, want, rtol=1e-8):
-        return Feedback(True, f"sqrt(sigma_{rank + 1}^2 + ... ) = {want:.4g}: the discarded energy.")
+        return Feedback(True, f"sqrt(sigma_{rank + 1}^2 + ... ) = {want:.4g}: the root of the sum "
+                              "of the squared singular values you dropped.")
     if np.isclose(a, want ** 2, rtol=1e-8):
         return Feedback(False, "that is the SQUARED error; take the square root.")
     if np.isclose(a, np.sqrt(np.sum(s[:rank] ** 2)), rtol=1e-8):
         return Feedback(False, "that sums the KEPT sigma_1..sigma_k; the error is in the ones you drop.")
     if np.isclose(a, np.sum(s[rank:]), rtol=1e-8):
         return Feedback(False, "square each discarded sigma_j before summing, then take the root.")
+    if np.isclose(a, want / np.sqrt(np.sum(s ** 2)), rtol=1e-8):
+        return Feedback(False, "that is the RELATIVE error ||B - B_k||_F / ||B||_F; the check wants "
+                               "||B - B_k||_F itself (do not divide).")
+    for off in (rank - 1, rank + 1):
+        if 0 <= off <= len(s) and np.isclose(a, np.sqrt(np.sum(s[off:] ** 2)), rtol=1e-8):
+            return Feedback(False, f"off by one: you summed from s[{off}]. Python counts from 0, so "
+                                   f"sigma_{rank + 1}, the first one dropped at k = {rank}, is s[{rank}].")
     return Feedback(False, f"sum sigma_j^2 over j > k = {rank} (s[{rank}:] in 0-based numpy), "
                            "then take the square root.")
 

@@ -31,7 +31,8 @@ def eig_sym(A, k: int | None = None, n_iter: int = 10_000, tol: float = 1e-10,
     ----------
     A : (n, n) symmetric array.
     k : number of eigenpairs (default n).
-    n_iter : iteration limit per eigenpair; tol : stop when ||A v - lambda v|| <= tol ||A||_F.
+    n_iter : iteration limit per eigenpair; tol : stop when ||A_j v - lambda v|| <= tol ||A||_F,
+        where A_j is A deflated by the pairs already found, restricted to their complement.
 
     Returns
     -------
@@ -58,6 +59,9 @@ def eig_sym(A, k: int | None = None, n_iter: int = 10_000, tol: float = 1e-10,
             v -= P[:, :j] @ (P[:, :j].T @ v)          # stay orthogonal to v_1 .. v_{j-1}
             v /= np.linalg.norm(v)
             w = A_defl @ v
+            # A_defl still carries the rounding errors of v_1 .. v_{j-1} (about tol each);
+            # remove them from w too, or the residual below could never fall under tol.
+            w -= P[:, :j] @ (P[:, :j].T @ w)
             lam_j = v @ w                              # Rayleigh quotient v^T A v
             if np.linalg.norm(w - lam_j * v) <= tol * scale:
                 break
@@ -67,8 +71,10 @@ def eig_sym(A, k: int | None = None, n_iter: int = 10_000, tol: float = 1e-10,
             v = w
         else:
             raise RuntimeError(f"eig_sym: eigenpair {j} did not converge in {n_iter} iterations; "
-                               "two eigenvalues probably have equal magnitude and opposite signs "
-                               "(use numpy.linalg.eigh for such matrices)")
+                               "the two largest remaining eigenvalues have equal magnitude and opposite signs "
+                               "(the iterate then swings between them), or magnitudes so close that "
+                               "the rate |lambda_2 / lambda_1| per step is too slow; "
+                               "use numpy.linalg.eigh for such matrices")
         v = v * np.sign(v[np.argmax(np.abs(v))])
         lam[j], P[:, j] = lam_j, v
         A_defl -= lam_j * np.outer(v, v)               # deflation: remove the pair just found

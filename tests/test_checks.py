@@ -36,6 +36,7 @@ def test_most_rated(ratings):
     verdict(checks.most_rated(best, ratings), True, f"item {best}")
     verdict(checks.most_rated(int(np.argmax(ratings.user_counts())), ratings), False, "USER")
     verdict(checks.most_rated(1.5, ratings), False, "an int")
+    verdict(checks.most_rated(True, ratings), False, "an int")         # bool is an int in Python
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +50,10 @@ def test_singular_values(B):
     verdict(checks.singular_values(s, B), True)
     verdict(checks.singular_values(s ** 2, B), False, "square roots")
     verdict(checks.singular_values(s[::-1], B), False, "wrong order")
-    verdict(checks.singular_values(np.append(s, 0.0), B), False, "min(m, n) = 3")
+    verdict(checks.singular_values(np.append(s, 0.0), B), False, "min(m, n) = 3", "shape (4,)")
+    verdict(checks.singular_values(s[:, None], B), False, "shape (3, 1)")
+    verdict(checks.singular_values((s ** 2)[::-1], B), False, "two things", "square roots", "reverse")
+    verdict(checks.singular_values(np.append(s[:2], np.nan), B), False, "NaN", "clip")
     verdict(checks.singular_values(s + 1, B), False, "eigh")
 
 
@@ -58,8 +62,13 @@ def test_left_vectors(B):
     verdict(checks.left_vectors(U, B, s, Vt), True)
     flipped = U.copy()
     flipped[:, 1] *= -1
-    verdict(checks.left_vectors(flipped, B, s, Vt), False, "column 1 has the wrong sign")
+    verdict(checks.left_vectors(flipped, B, s, Vt), False, "column(s) 1 have the wrong sign")
+    flipped[:, 2] *= -1
+    verdict(checks.left_vectors(flipped, B, s, Vt), False, "column(s) 1, 2 have the wrong sign")
     verdict(checks.left_vectors(B @ Vt.T, B, s, Vt), False, "divide each column")
+    verdict(checks.left_vectors(B @ Vt.T * s, B, s, Vt), False, "exactly once")
+    verdict(checks.left_vectors(B @ Vt.T / s ** 2, B, s, Vt), False, "exactly once")
+    verdict(checks.left_vectors(B @ Vt / s, B, s, Vt), False, "ROWS of Vt")
     verdict(checks.left_vectors(U[:, :2], B, s, Vt), False, "shape (5, 3)")
     verdict(checks.left_vectors(U + 0.1, B, s, Vt), False, "does not satisfy")
 
@@ -72,6 +81,9 @@ def test_eckart_young():
     verdict(checks.eckart_young(np.sqrt(34.0), s, 2), False, "KEPT")
     verdict(checks.eckart_young(3.0, s, 2), False, "square each")
     verdict(checks.eckart_young(7.0, s, 2), False, "s[2:]")
+    verdict(checks.eckart_young(want / np.sqrt(39.0), s, 2), False, "RELATIVE")
+    verdict(checks.eckart_young(1.0, s, 2), False, "off by one", "s[3]")
+    verdict(checks.eckart_young(np.sqrt(14.0), s, 2), False, "off by one", "s[1]")
     verdict(checks.eckart_young(np.nan, s, 2), False, "NaN")
 
 

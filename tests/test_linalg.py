@@ -38,6 +38,28 @@ def test_eig_sym_psd_and_rank_deficient():
     assert np.allclose(A @ P[:, :3], P[:, :3] * lam[:3], atol=1e-7)
 
 
+@pytest.mark.parametrize("n", [5, 12])
+@pytest.mark.parametrize("seed", range(10))
+def test_eig_sym_on_random_gram_matrices(n, seed):
+    # B^T B: positive semidefinite, eigenvalues often close; earlier pairs' rounding errors must
+    # not stop the later pairs from converging
+    B = np.random.default_rng(seed).normal(size=(n + 3, n))
+    A = B.T @ B
+    lam, P = eig_sym(A)
+    assert np.allclose(lam, np.linalg.eigvalsh(A)[::-1], atol=1e-8 * lam[0])
+    assert np.allclose(P.T @ P, np.eye(n), atol=1e-8)
+    assert np.linalg.norm(A @ P - P * lam) <= 1e-8 * np.linalg.norm(A)
+
+
+@pytest.mark.parametrize("diagonal", [[2.0, 2.0, 1.0], [3.0, 3.0, 3.0, 1.0], [5.0, 1.0, 1.0, 0.0]])
+def test_eig_sym_repeated_eigenvalues(diagonal):
+    A = np.diag(diagonal)
+    lam, P = eig_sym(A)
+    assert np.allclose(lam, diagonal, atol=1e-10)
+    assert np.allclose(P.T @ P, np.eye(len(diagonal)), atol=1e-8)
+    assert np.allclose(A @ P, P * lam, atol=1e-8)        # eig_sym stops at tol = 1e-10 ||A||_F
+
+
 def test_eig_sym_reports_non_convergence():
     with pytest.raises(RuntimeError, match="equal magnitude and opposite signs"):
         eig_sym(np.diag([3.0, -3.0, 1.0]), n_iter=200)
