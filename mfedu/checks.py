@@ -161,14 +161,57 @@ def eckart_young(answer, s, rank: int) -> Feedback:
 
 # ----------------------------------------------------------------------------- notebook 02
 
-def user_mean_impute(answer, train: Ratings) -> Feedback:
-    """Exercise 02.1: the filled matrix F with each missing cell set to its user's mean."""
-    a, fb = _start(answer, train.shape, "F")
+def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
+    """Exercise 02.2: the ids of the n highest-scored items that ``user`` has not rated."""
+    if answer is None:
+        return Feedback(None, "replace None with your code, then run this cell again.")
+    scores = np.asarray(scores, dtype=float)
+    a = np.asarray(answer)
+    if a.shape != (n,) or not np.issubdtype(a.dtype, np.integer):
+        return Feedback(False, f"give {n} item ids as integers (shape ({n},)), got "
+                               f"{a.dtype} with shape {a.shape}. Did you return the scores "
+                               "instead of the ids? np.argsort gives ids.")
+    seen = train.items[train.users == user]
+    masked = scores.copy()
+    masked[seen] = -np.inf
+    want = np.argsort(-masked, kind="stable")[:n]
+    valid = np.all((a >= 0) & (a < len(scores))) and len(set(a.tolist())) == n
+    if valid and not np.any(np.isin(a, seen)) and \
+            np.allclose(np.sort(scores[a]), np.sort(scores[want])):    # ties may pick other ids
+        if not np.all(np.diff(scores[a]) <= 0):
+            return Feedback(False, "the right items, but list them best first (descending score).")
+        return Feedback(True, f"the {n} best unseen items, best first; the {len(seen)} items "
+                              f"user {user} already rated were left out.")
+    if np.any(np.isin(a, seen)):
+        return Feedback(False, f"{int(np.isin(a, seen).sum())} of your items are ones user {user} "
+                               "already rated: set their scores to -inf before sorting.")
+    if np.array_equal(np.sort(a), np.sort(np.argsort(np.where(np.isinf(masked), np.inf, scores),
+                                                      kind="stable")[:n])):
+        return Feedback(False, "these are the LOWEST scores: sort in descending order (np.argsort "
+                               "of -scores).")
+    return Feedback(False, "mask the rated items (scores[seen] = -np.inf), then take "
+                           f"np.argsort(-scores)[:{n}].")
+
+
+def user_mean_impute(answer, train: Ratings, full: Ratings | None = None) -> Feedback:
+    """Exercise 02.1: the filled matrix F with each missing cell set to its user's mean.
+
+    ``full`` (train + test), if given, lets the check recognise means that leaked test ratings.
+    """
+    a, fb = _start(answer, train.shape, "F", nan_hint=(
+        "every missing cell must be filled, and np.mean of a row with NaN is NaN: use "
+        "np.nanmean over the observed cells of each row."))
     if fb is not None:
         return fb
     want = impute(train, "user")
     if np.allclose(a, want):
         return Feedback(True, "observed ratings kept, missing cells = the user's mean rating.")
+    if full is not None:
+        user_means = np.bincount(full.users, weights=full.values, minlength=full.n_users) / \
+            np.maximum(full.user_counts(), 1)
+        if np.allclose(a, np.where(np.isnan(train.to_dense()), user_means[:, None], a)):
+            return Feedback(False, "your means include the ratings held out for testing (a leak): "
+                                   "compute them from toy_train only.")
     observed = a[train.users, train.items]
     if not np.allclose(observed, train.values):
         return Feedback(False, "some OBSERVED cells changed; only the missing cells are filled.")
@@ -185,8 +228,10 @@ def user_mean_impute(answer, train: Ratings) -> Feedback:
 
 
 def damped_item_means(answer, train: Ratings, beta: float) -> Feedback:
-    """Exercise 02.2: b_i = (sum_u r_ui + beta mu) / (n_i + beta), shrunk towards mu."""
-    a, fb = _start(answer, (train.n_items,), "the damped means")
+    """Exercise 02.3: (sum_u r_ui + beta mu) / (n_i + beta), an item mean shrunk towards mu."""
+    a, fb = _start(answer, (train.n_items,), "your array of damped means", nan_hint=(
+        "an item with no training ratings has n_i = 0; with beta > 0 the denominator "
+        "n_i + beta is never 0, so compute sums and counts with np.bincount(..., minlength=n)."))
     if fb is not None:
         return fb
     mu = train.values.mean()
@@ -202,5 +247,14 @@ def damped_item_means(answer, train: Ratings, beta: float) -> Feedback:
         return Feedback(False, "these are the plain item means; add beta pseudo-ratings equal to mu.")
     if np.allclose(a, (sums + beta * mu) / np.maximum(n_i, 1)):
         return Feedback(False, "the beta pseudo-ratings count in the denominator too: n_i + beta.")
+    if np.allclose(a, (sums + beta) / (n_i + beta)) or np.allclose(a, sums / (n_i + beta)):
+        return Feedback(False, "each of the beta pseudo-ratings is worth mu stars: add beta * mu "
+                               "to the sum.")
+    unrated = n_i == 0
+    if np.any(unrated) and not np.allclose(a[unrated], mu):
+        return Feedback(False, f"an item with no training ratings should get exactly mu = {mu:.4f} "
+                               f"(beta pseudo-ratings of mu and nothing else); yours get "
+                               f"{a[unrated][0]:.4f}. mu is the mean of ALL training ratings, not "
+                               "the mean of the item means.")
     return Feedback(False, "use (sum of item i's ratings + beta * mu) / (n_i + beta); items "
                            "with no ratings then get exactly mu.")

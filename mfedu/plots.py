@@ -62,7 +62,8 @@ def rating_histogram(ax, values, title: str = "How often each star is given"):
     ax.bar(stars, 100 * share, color=TRAIN)
     for s, p in zip(stars, share):
         ax.text(s, 100 * p + 0.8, f"{100 * p:.0f}%", ha="center", fontsize=12)
-    ax.set(xlabel="rating (stars)", ylabel="share of ratings (%)", title=title, xticks=stars)
+    ax.set(xlabel="rating (stars)", ylabel="share of ratings (%)", title=title, xticks=stars,
+           ylim=(0, 100 * share.max() * 1.18))                   # room for the labels
     ax.grid(axis="x", visible=False)
 
 
@@ -81,6 +82,7 @@ def spy(ax, ratings, max_users: int = 200, max_items: int = 400,
     items = np.argsort(-ratings.item_counts(), kind="stable")[:max_items]
     R = ratings.to_csr()[users][:, items]
     ax.spy(R, markersize=0.6, color="black", aspect="auto")
+    ax.xaxis.set_ticks_position("bottom")                          # spy puts them on top
     def which(n_shown, n_all, most):
         return f"all {n_all}, {most} first" if n_shown == n_all else f"the {n_shown} {most}"
     ax.set(xlabel=f"items ({which(len(items), ratings.n_items, 'most rated')})",
@@ -90,14 +92,20 @@ def spy(ax, ratings, max_users: int = 200, max_items: int = 400,
 
 def heatmap(ax, M, row_labels=None, col_labels=None, title: str | None = None, fmt: str = "{:.1f}",
             cmap: str = "RdYlBu", vmin: float | None = None, vmax: float | None = None):
-    """A small matrix with its numbers written in the cells; NaN cells are grey and blank."""
+    """A small matrix with its numbers written in the cells; NaN cells are grey and blank.
+
+    Numbers are white on dark cells and black on light ones, so they stay readable on a projector.
+    """
     M = np.asarray(M, dtype=float)
     cm = mpl.colormaps[cmap].copy()
-    cm.set_bad("#DDDDDD")
+    cm.set_bad("#B0B0B0")
     im = ax.imshow(np.ma.masked_invalid(M), cmap=cm, vmin=vmin, vmax=vmax)
     for (r, c), v in np.ndenumerate(M):
         if np.isfinite(v):
-            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=12)
+            red, green, blue, _ = cm(im.norm(v))
+            light = 0.299 * red + 0.587 * green + 0.114 * blue > 0.5      # luma of the cell
+            ax.text(c, r, fmt.format(v), ha="center", va="center", fontsize=12,
+                    color="black" if light else "white")
     ax.set_xticks(range(M.shape[1]), col_labels if col_labels is not None else range(M.shape[1]),
                   rotation=30, ha="right")
     ax.set_yticks(range(M.shape[0]), row_labels if row_labels is not None else range(M.shape[0]))

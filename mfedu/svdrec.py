@@ -1,7 +1,8 @@
 """Recommendation by truncated SVD of an imputed rating matrix (notebook 02).
 
-The SVD needs every cell of R, but most cells are missing. The classic fix (Sarwar et al.,
-2000) is to fill them in, then keep the top k singular triplets:
+The SVD needs every cell of R, but most cells are missing. The classic fix is to fill them in,
+then keep the top k singular triplets (after Sarwar et al., 2000, who fill with item means and
+then subtract each user's mean; here filling and centring use the same baseline):
 
     1. baseline  b_ui = mu + b_u + b_i   from a simple rule (``impute``):
          "zero"    b_ui = 0                 (missing = 0 stars: what not to do)
@@ -31,7 +32,7 @@ from .result import FitResult
 IMPUTATIONS = ("zero", "global", "user", "item")
 
 
-def baseline(train: Ratings, impute: str = "item") -> tuple[float, np.ndarray, np.ndarray]:
+def baseline(train: Ratings, impute: str = "user") -> tuple[float, np.ndarray, np.ndarray]:
     """The baseline of an imputation rule as (mu, bu, bi), so that b_ui = mu + bu[u] + bi[i]."""
     train = check_ratings(train, "train")
     if impute not in IMPUTATIONS:
@@ -53,7 +54,7 @@ def _mean_by(ids, values, n, fallback):
     return np.where(counts > 0, sums / np.maximum(counts, 1), fallback)
 
 
-def impute(train: Ratings, impute: str = "item") -> np.ndarray:
+def impute(train: Ratings, impute: str = "user") -> np.ndarray:
     """The filled m x n matrix F: observed ratings, and the baseline b_ui in every missing cell."""
     mu, bu, bi = baseline(train, impute)
     F = mu + bu[:, None] + bi[None, :]
@@ -66,7 +67,7 @@ def _residual(train, mu, bu, bi):
     return sp.csr_matrix((r, (train.users, train.items)), shape=train.shape)
 
 
-def svd_recommender(train: Ratings, rank: int = 10, impute: str = "item",
+def svd_recommender(train: Ratings, rank: int = 10, impute: str = "user",
                     test: Ratings | None = None) -> FitResult:
     """Fit the imputed truncated-SVD recommender described in the module docstring.
 
@@ -101,7 +102,7 @@ def svd_recommender(train: Ratings, rank: int = 10, impute: str = "item",
 
 
 def rmse_by_rank(train: Ratings, test: Ratings, max_rank: int = 50,
-                 impute: str = "item") -> dict[str, np.ndarray]:
+                 impute: str = "user") -> dict[str, np.ndarray]:
     """Train and test RMSE of the SVD recommender for every rank k = 0 .. max_rank at once.
 
     One truncated SVD at max_rank suffices: the rank-k prediction adds the first k terms of

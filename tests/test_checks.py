@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from mfedu import checks
-from mfedu.data import load_synthetic, toy
+from mfedu.data import load_synthetic, toy, train_test_split
 from mfedu.svdrec import impute
 
 
@@ -102,6 +102,17 @@ def test_user_mean_impute():
     off = F.copy()
     off[1, 1] += 1.0                                  # Ben did not rate Blade Runner
     verdict(checks.user_mean_impute(off, t), False, "user 1's missing cells should hold 3.000")
+    verdict(checks.user_mean_impute(R, t), False, "NaN", "np.nanmean")
+
+
+def test_user_mean_impute_recognises_a_leak():
+    t = toy()
+    train, test = train_test_split(t, test_fraction=0.25, seed=1, by_user=True)
+    R = train.to_dense()
+    full_means = np.bincount(t.users, weights=t.values) / t.user_counts()
+    leaked = np.where(np.isnan(R), full_means[:, None], R)    # means over train AND test ratings
+    verdict(checks.user_mean_impute(leaked, train, full=t), False, "leak", "toy_train")
+    verdict(checks.user_mean_impute(impute(train, "user"), train, full=t), True)
 
 
 def test_damped_item_means(ratings):
@@ -117,4 +128,28 @@ def test_damped_item_means(ratings):
     verdict(checks.damped_item_means(plain, ratings, beta), False, "plain item means")
     verdict(checks.damped_item_means((sums + beta * mu) / np.maximum(n, 1), ratings, beta), False,
             "denominator")
-    verdict(checks.damped_item_means(np.zeros(ratings.n_items), ratings, beta), False, "(n_i + beta)")
+    verdict(checks.damped_item_means(np.zeros(ratings.n_items), ratings, beta), False, "exactly mu")
+    mean_of_means = plain[n > 0].mean()                 # the wrong mu
+    verdict(checks.damped_item_means((sums + beta * mean_of_means) / (n + beta), ratings, beta),
+            False, "exactly mu", "mean of ALL training ratings")
+    verdict(checks.damped_item_means(sums / (n + beta), ratings, beta), False, "beta * mu")
+    verdict(checks.damped_item_means(np.where(n > 0, want + 0.1, mu), ratings, beta), False,
+            "(n_i + beta)")
+    with_nan = want.copy()
+    with_nan[n == 0] = np.nan                           # 0/0 for the unrated items
+    verdict(checks.damped_item_means(with_nan, ratings, beta), False, "NaN", "bincount")
+
+
+def test_top_unseen():
+    t = toy()
+    scores = np.array([5.0, 1.0, 4.0, 3.0, 2.0, 0.5])
+    seen = set(t.items[t.users == 0])                   # Ana rated Alien, Blade Runner, Matrix, Amelie
+    assert seen == {0, 1, 2, 4}
+    verdict(checks.top_unseen(None, scores, t, 0, 2), None)
+    verdict(checks.top_unseen(np.array([3, 5]), scores, t, 0, 2), True, "4 items user 0 already rated")
+    verdict(checks.top_unseen(np.array([5, 3]), scores, t, 0, 2), False, "best first")
+    verdict(checks.top_unseen(np.array([0, 2]), scores, t, 0, 2), False, "2 of your items", "-inf")
+    verdict(checks.top_unseen(scores[[3, 5]], scores, t, 0, 2), False, "ids")
+    verdict(checks.top_unseen(np.array([3, 5, 0]), scores, t, 0, 2), False, "shape (2,)")
+    # user 1 rated items 0, 2, 3, 5: unseen are 1 (score 1.0) and 4 (2.0); the lowest-first answer
+    verdict(checks.top_unseen(np.array([1]), scores, t, 1, 1), False, "LOWEST")
