@@ -5,20 +5,20 @@ method could reach (the "oracle") and how well learned factors recover the true 
 
 The model (all symbols as in NOTATION.md, with a star for "true"):
 
-    m*_ui = mu* + b*_u + b*_i + x*_u . y*_i          (rank 8: one axis per genre)
-    z_ui  = m*_ui + eps_ui,   eps_ui ~ N(0, sigma^2)  (a noisy opinion)
-    r_ui  = 1 + #{k : z_ui > t_k}                     (stars; cut points t_1 < ... < t_4)
+    s*_ui = mu* + b*_u + b*_i + x*_u . y*_i          (the true score; x*_u . y*_i has rank 8)
+    z_ui  = s*_ui + eps_ui,   eps_ui ~ N(0, sigma^2)  (a noisy opinion)
+    r_ui  = 1 + #{j : z_ui > t_j}                     (stars; cut points t_1 < ... < t_4)
 
 The cut points are the quantiles of z that give MovieLens-100K's star histogram for 1-4 stars
 (6% / 11% / 27% / 34%); the remaining 22% get five stars (MovieLens-100K: 21%; its published
 shares are rounded and sum to 99%). The expected rating, the best possible prediction under squared
-error, then has a closed form: E[r_ui] = 1 + sum_k Phi((m*_ui - t_k) / sigma).
+error, then has a closed form: E[r_ui] = 1 + sum_j Phi((s*_ui - t_j) / sigma).
 
 Which pairs are observed: each user u rates n_u items (at least 20, long-tailed), drawn without
 replacement with probability proportional to popularity_i * exp(affinity_ui): people watch
 popular films and films they expect to like, so ratings are not missing at random.
 The implicit variant draws its own (user, item) pairs the same way, with a stronger pull of
-affinity, and gives each a play count with a heavy tail that grows with m*_ui.
+affinity, and gives each a play count with a heavy tail that grows with s*_ui.
 
 Run ``python -m mfedu.synthetic`` to rewrite the files in data/ (byte for byte the same).
 """
@@ -66,7 +66,7 @@ class Truth:
     genres: tuple[str, ...] = GENRES
 
     def score(self, users, items) -> np.ndarray:
-        """m*_ui = mu* + b*_u + b*_i + x*_u . y*_i for arrays of users and items."""
+        """s*_ui = mu* + b*_u + b*_i + x*_u . y*_i for arrays of users and items."""
         u = check_ids(users, "users", len(self.bu), "n_users")
         i = check_ids(items, "items", len(self.bi), "n_items")
         if len(u) != len(i):
@@ -74,7 +74,7 @@ class Truth:
         return self.mu + self.bu[u] + self.bi[i] + np.einsum("jk,jk->j", self.X[u], self.Y[i])
 
     def expected_rating(self, users, items) -> np.ndarray:
-        """E[r_ui] = 1 + sum_k Phi((m*_ui - t_k) / sigma): the oracle prediction."""
+        """E[r_ui] = 1 + sum_j Phi((s*_ui - t_j) / sigma): the oracle prediction."""
         m = self.score(users, items)
         return 1.0 + ndtr((m[:, None] - self.thresholds[None, :]) / self.sigma).sum(axis=1)
 
@@ -123,7 +123,7 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     n_u = np.minimum(n_u, n_items)          # (fewer only for tiny sets where a user would run out)
     mu, sigma = 3.5, 0.8
 
-    m_all = mu + bu[:, None] + bi[None, :] + X @ Y.T          # m*_ui for every pair, m x n
+    m_all = mu + bu[:, None] + bi[None, :] + X @ Y.T          # s*_ui for every pair, m x n
     users, items = _draw_pairs(rng, n_u, log_pop, m_all - m_all.mean(), pull=0.8)
     eps = sigma * rng.normal(size=len(users))
     z = m_all[users, items] + eps
