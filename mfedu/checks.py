@@ -81,10 +81,18 @@ def singular_values(answer, B) -> Feedback:
     """Exercise 01.1: sigma_j from the eigenvalues of B^T B, largest first."""
     B = np.asarray(B, dtype=float)
     want = np.linalg.svd(B, compute_uv=False)
-    if answer is not None and np.shape(answer) != want.shape:
+    if isinstance(answer, tuple) and len(answer) == 2:
+        return Feedback(False, "np.linalg.eigh returns two things, (eigenvalues, eigenvectors): "
+                               "unpack them, lam, P = np.linalg.eigh(...), and use lam.")
+    shape = np.shape(answer) if answer is not None else want.shape
+    if shape == (B.shape[1], B.shape[1]) and B.shape[1] == len(want):
+        return Feedback(False, "that looks like the eigenvector matrix; the singular values come "
+                               "from eigh's FIRST output, the eigenvalues.")
+    if shape != want.shape:
+        hint = (" Use the eigenvalues of the smaller matrix, B^T B here."
+                if shape == (max(B.shape),) else "")
         return Feedback(False, f"B has min(m, n) = {len(want)} singular values, so s should have "
-                               f"shape {want.shape}; yours has shape {np.shape(answer)}. Use the "
-                               "eigenvalues of the smaller matrix, B^T B here.")
+                               f"shape {want.shape}; yours has shape {shape}.{hint}")
     a, fb = _start(answer, None, "s", nan_hint=(
         "the square root of a tiny negative eigenvalue? Rounding can give -1e-15 for an "
         "eigenvalue that is really 0: clip the eigenvalues at 0 before np.sqrt."))
@@ -116,8 +124,8 @@ def left_vectors(answer, B, s, Vt) -> Feedback:
     col_err = np.linalg.norm(a * s - B @ Vt.T, axis=0)
     flipped = np.linalg.norm(a * s + B @ Vt.T, axis=0) < 1e-6 * s[0]
     if np.any(flipped):
-        cols = ", ".join(str(j) for j in np.flatnonzero(flipped))
-        return Feedback(False, f"column(s) {cols} have the wrong sign. An eigenvector of B B^T is "
+        cols = ", ".join(f"u_{j + 1} (Python column {j})" for j in np.flatnonzero(flipped))
+        return Feedback(False, f"{cols}: wrong sign. An eigenvector of B B^T is "
                                "only defined up to its sign; u_j = B v_j / sigma_j fixes the pairing.")
     near = lambda M: M.shape == a.shape and np.allclose(a, M, atol=1e-8 * s[0])
     if near(B @ Vt.T):
@@ -128,7 +136,8 @@ def left_vectors(answer, B, s, Vt) -> Feedback:
         return Feedback(False, "the v_j are the ROWS of Vt (it is V transposed), so the matrix with "
                                "the v_j as columns is Vt.T: use B @ Vt.T.")
     j = int(np.argmax(col_err))
-    return Feedback(False, f"column {j} does not satisfy B v_j = sigma_j u_j (equation (9)); "
+    return Feedback(False, f"u_{j + 1} (Python column {j}) does not satisfy B v_j = sigma_j u_j "
+                           "(equation (9)); "
                            "u_j is B times the j-th right singular vector, divided by sigma_j.")
 
 
@@ -167,14 +176,18 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
         return Feedback(None, "replace None with your code, then run this cell again.")
     scores = np.asarray(scores, dtype=float)
     a = np.asarray(answer)
-    if a.shape != (n,) or not np.issubdtype(a.dtype, np.integer):
-        return Feedback(False, f"give {n} item ids as integers (shape ({n},)), got "
-                               f"{a.dtype} with shape {a.shape}. Did you return the scores "
+    if not np.issubdtype(a.dtype, np.integer):
+        return Feedback(False, f"give item ids as integers, got {a.dtype}. Did you return the scores "
                                "instead of the ids? np.argsort gives ids.")
+    if a.shape != (n,):
+        return Feedback(False, f"give exactly {n} item ids (shape ({n},)), got shape {a.shape}.")
     seen = train.items[train.users == user]
     masked = scores.copy()
     masked[seen] = -np.inf
     want = np.argsort(-masked, kind="stable")[:n]
+    if np.array_equal(a, np.argsort(masked, kind="stable")[:n]):
+        return Feedback(False, "np.argsort sorts ascending, so with the rated items at -inf you got "
+                               "them first. Sort descending: np.argsort(-scores).")
     valid = np.all((a >= 0) & (a < len(scores))) and len(set(a.tolist())) == n
     if valid and not np.any(np.isin(a, seen)) and \
             np.allclose(np.sort(scores[a]), np.sort(scores[want])):    # ties may pick other ids
@@ -186,7 +199,7 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
         return Feedback(False, f"{int(np.isin(a, seen).sum())} of your items are ones user {user} "
                                "already rated: set their scores to -inf before sorting.")
     if np.array_equal(np.sort(a), np.sort(np.argsort(np.where(np.isinf(masked), np.inf, scores),
-                                                      kind="stable")[:n])):
+                                                      kind="stable")[:n])):   # best-last ordering
         return Feedback(False, "these are the LOWEST scores: sort in descending order (np.argsort "
                                "of -scores).")
     return Feedback(False, "mask the rated items (scores[seen] = -np.inf), then take "
@@ -206,6 +219,9 @@ def user_mean_impute(answer, train: Ratings, full: Ratings | None = None) -> Fee
     want = impute(train, "user")
     if np.allclose(a, want):
         return Feedback(True, "observed ratings kept, missing cells = the user's mean rating.")
+    if full is not None and np.allclose(a, impute(full, "user")):
+        return Feedback(False, "you started from the full table, so the held-out test ratings sit in "
+                               "their cells and shape the means: use toy_train.to_dense().")
     if full is not None:
         user_means = np.bincount(full.users, weights=full.values, minlength=full.n_users) / \
             np.maximum(full.user_counts(), 1)
@@ -254,7 +270,7 @@ def damped_item_means(answer, train: Ratings, beta: float) -> Feedback:
     if np.any(unrated) and not np.allclose(a[unrated], mu):
         return Feedback(False, f"an item with no training ratings should get exactly mu = {mu:.4f} "
                                f"(beta pseudo-ratings of mu and nothing else); yours get "
-                               f"{a[unrated][0]:.4f}. mu is the mean of ALL training ratings, not "
-                               "the mean of the item means.")
+                               f"{a[unrated][0]:.4f}. mu is the mean of all TRAINING ratings, "
+                               "train.values.mean().")
     return Feedback(False, "use (sum of item i's ratings + beta * mu) / (n_i + beta); items "
                            "with no ratings then get exactly mu.")

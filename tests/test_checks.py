@@ -52,6 +52,9 @@ def test_singular_values(B):
     verdict(checks.singular_values(s[::-1], B), False, "wrong order")
     verdict(checks.singular_values(np.append(s, 0.0), B), False, "min(m, n) = 3", "shape (4,)")
     verdict(checks.singular_values(s[:, None], B), False, "shape (3, 1)")
+    verdict(checks.singular_values(np.linalg.eigh(B.T @ B), B), False, "unpack")
+    verdict(checks.singular_values(np.linalg.eigh(B.T @ B)[1], B), False, "eigenvector matrix")
+    verdict(checks.singular_values(np.ones(5), B), False, "smaller matrix")
     verdict(checks.singular_values((s ** 2)[::-1], B), False, "two things", "square roots", "reverse")
     verdict(checks.singular_values(np.append(s[:2], np.nan), B), False, "NaN", "clip")
     verdict(checks.singular_values(s + 1, B), False, "eigh")
@@ -62,9 +65,9 @@ def test_left_vectors(B):
     verdict(checks.left_vectors(U, B, s, Vt), True)
     flipped = U.copy()
     flipped[:, 1] *= -1
-    verdict(checks.left_vectors(flipped, B, s, Vt), False, "column(s) 1 have the wrong sign")
+    verdict(checks.left_vectors(flipped, B, s, Vt), False, "u_2 (Python column 1): wrong sign")
     flipped[:, 2] *= -1
-    verdict(checks.left_vectors(flipped, B, s, Vt), False, "column(s) 1, 2 have the wrong sign")
+    verdict(checks.left_vectors(flipped, B, s, Vt), False, "u_2 (Python column 1), u_3 (Python column 2): wrong sign")
     verdict(checks.left_vectors(B @ Vt.T, B, s, Vt), False, "divide each column")
     verdict(checks.left_vectors(B @ Vt.T * s, B, s, Vt), False, "exactly once")
     verdict(checks.left_vectors(B @ Vt.T / s ** 2, B, s, Vt), False, "exactly once")
@@ -113,6 +116,7 @@ def test_user_mean_impute_recognises_a_leak():
     leaked = np.where(np.isnan(R), full_means[:, None], R)    # means over train AND test ratings
     verdict(checks.user_mean_impute(leaked, train, full=t), False, "leak", "toy_train")
     verdict(checks.user_mean_impute(impute(train, "user"), train, full=t), True)
+    verdict(checks.user_mean_impute(impute(t, "user"), train, full=t), False, "full table")
 
 
 def test_damped_item_means(ratings):
@@ -131,7 +135,7 @@ def test_damped_item_means(ratings):
     verdict(checks.damped_item_means(np.zeros(ratings.n_items), ratings, beta), False, "exactly mu")
     mean_of_means = plain[n > 0].mean()                 # the wrong mu
     verdict(checks.damped_item_means((sums + beta * mean_of_means) / (n + beta), ratings, beta),
-            False, "exactly mu", "mean of ALL training ratings")
+            False, "exactly mu", "train.values.mean()")
     verdict(checks.damped_item_means(sums / (n + beta), ratings, beta), False, "beta * mu")
     verdict(checks.damped_item_means(np.where(n > 0, want + 0.1, mu), ratings, beta), False,
             "(n_i + beta)")
@@ -150,6 +154,9 @@ def test_top_unseen():
     verdict(checks.top_unseen(np.array([5, 3]), scores, t, 0, 2), False, "best first")
     verdict(checks.top_unseen(np.array([0, 2]), scores, t, 0, 2), False, "2 of your items", "-inf")
     verdict(checks.top_unseen(scores[[3, 5]], scores, t, 0, 2), False, "ids")
+    masked = scores.copy()
+    masked[[0, 1, 2, 4]] = -np.inf
+    verdict(checks.top_unseen(np.argsort(masked)[:2], scores, t, 0, 2), False, "np.argsort(-scores)")
     verdict(checks.top_unseen(np.array([3, 5, 0]), scores, t, 0, 2), False, "shape (2,)")
     # user 1 rated items 0, 2, 3, 5: unseen are 1 (score 1.0) and 4 (2.0); the lowest-first answer
     verdict(checks.top_unseen(np.array([1]), scores, t, 1, 1), False, "LOWEST")
