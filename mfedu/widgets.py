@@ -20,7 +20,10 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 import matplotlib as mpl
+import numpy as np
+import PIL.Image
 from IPython.display import HTML, Image, display
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .plots import STYLE
@@ -79,8 +82,12 @@ class Explorer:
         with mpl.rc_context(STYLE):
             fig = Figure(figsize=self.figsize, layout="constrained")
             self.text = self.draw(fig, self.current, self.previous)
+            # One Agg pass (layout, then pixels) and a PNG of its buffer: the same pixels as
+            # fig.savefig, which draws twice with constrained layout (about 20 % slower here).
+            canvas = FigureCanvasAgg(fig)
+            canvas.draw()
             png = io.BytesIO()
-            fig.savefig(png, format="png")
+            PIL.Image.fromarray(np.asarray(canvas.buffer_rgba())).save(png, format="png")
         self.figure = fig
         # Replace the Output widget's contents directly rather than with ``with self.output:``,
         # which, when set() runs in a plain cell, also sends the figure to that cell's output.
