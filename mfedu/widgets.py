@@ -13,6 +13,7 @@ recomputed while a handle is being dragged, only when it is released.
 """
 from __future__ import annotations
 
+import base64
 import html
 import io
 import time
@@ -22,7 +23,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import PIL.Image
-from IPython.display import HTML, Image, display
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -89,12 +90,16 @@ class Explorer:
             png = io.BytesIO()
             PIL.Image.fromarray(np.asarray(canvas.buffer_rgba())).save(png, format="png")
         self.figure = fig
-        # Replace the Output widget's contents directly rather than with ``with self.output:``,
-        # which, when set() runs in a plain cell, also sends the figure to that cell's output.
-        self.output.outputs = ()
-        self.output.append_display_data(Image(png.getvalue()))
+        # Replace the Output widget's contents in one assignment (one message, no flicker) rather
+        # than with ``with self.output:``, which, when set() runs in a plain cell, also sends the
+        # figure to that cell's output.
+        outputs = [_display_data({"image/png": base64.b64encode(png.getvalue()).decode("ascii"),
+                                  "text/plain": "<explorer figure>"})]
         if self.text:
-            self.output.append_display_data(HTML(f"<pre style='font-size: 14px'>{html.escape(self.text)}</pre>"))
+            outputs.append(_display_data({
+                "text/html": f"<pre style='font-size: 14px'>{html.escape(self.text)}</pre>",
+                "text/plain": self.text}))
+        self.output.outputs = tuple(outputs)
         self.seconds.append(time.perf_counter() - start)
 
     def _on_change(self, change) -> None:
@@ -104,3 +109,7 @@ class Explorer:
     def _ipython_display_(self) -> None:
         display(self.widget)
 
+
+def _display_data(data: dict[str, str]) -> dict:
+    """One entry of an Output widget's ``outputs``, in the notebook format (nbformat 4)."""
+    return {"output_type": "display_data", "data": data, "metadata": {}}
