@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .data import Ratings
-from .svdrec import impute
+from .svdrec import baseline, impute
 
 
 @dataclass(frozen=True)
@@ -198,8 +198,8 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
     if np.any(np.isin(a, seen)):
         return Feedback(False, f"{int(np.isin(a, seen).sum())} of your items are ones user {user} "
                                "already rated: set their scores to -inf before sorting.")
-    if np.array_equal(np.sort(a), np.sort(np.argsort(np.where(np.isinf(masked), np.inf, scores),
-                                                      kind="stable")[:n])):   # best-last ordering
+    worst_first = np.argsort(np.where(np.isinf(masked), np.inf, scores), kind="stable")
+    if np.array_equal(np.sort(a), np.sort(worst_first[:n])):
         return Feedback(False, "these are the LOWEST scores: sort in descending order (np.argsort "
                                "of -scores).")
     return Feedback(False, "mask the rated items (scores[seen] = -np.inf), then take "
@@ -223,9 +223,8 @@ def user_mean_impute(answer, train: Ratings, full: Ratings | None = None) -> Fee
         return Feedback(False, "you started from the full table, so the held-out test ratings sit in "
                                "their cells and shape the means: use toy_train.to_dense().")
     if full is not None:
-        user_means = np.bincount(full.users, weights=full.values, minlength=full.n_users) / \
-            np.maximum(full.user_counts(), 1)
-        if np.allclose(a, np.where(np.isnan(train.to_dense()), user_means[:, None], a)):
+        mu, bu, _ = baseline(full, "user")                       # user means over train + test
+        if np.allclose(a, np.where(np.isnan(train.to_dense()), (mu + bu)[:, None], a)):
             return Feedback(False, "your means include the ratings held out for testing (a leak): "
                                    "compute them from toy_train only.")
     observed = a[train.users, train.items]
