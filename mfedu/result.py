@@ -11,6 +11,7 @@ import numpy as np
 
 from ._validate import check_ids, check_int
 from .data import Ratings, check_ratings
+from .loss import _predict
 
 HISTORY_KEYS = ("loss", "train_rmse", "test_rmse", "seconds")
 
@@ -72,12 +73,7 @@ class FitResult:
         i = check_ids(items, "items", self.n_items, "n_items")
         if len(u) != len(i):
             raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
-        r_hat = self.mu + np.einsum("jk,jk->j", self.X[u], self.Y[i])
-        if self.bu is not None:
-            r_hat += self.bu[u]
-        if self.bi is not None:
-            r_hat += self.bi[i]
-        return r_hat
+        return _predict(self.X, self.Y, u, i, self.mu, self.bu, self.bi)
 
     def scores(self, user: int) -> np.ndarray:
         """r̂_ui for one user and every item i: a length-n vector."""

@@ -1,0 +1,226 @@
+"""The matrix-factorisation loss and its gradients (notebooks 03 and 04).
+
+Model (Koren, Bell, Volinsky 2009), with the bias terms only when the model has them:
+
+    r̂_ui = mu + b_u + b_i + x_u . y_i                                        (1)
+
+Loss over the OBSERVED entries Omega only (a missing rating is unknown, not zero):
+
+    L = sum_{(u,i) in Omega} (r_ui - r̂_ui)^2
+        + lam ( sum_u w_u (||x_u||^2 + b_u^2) + sum_i w_i (||y_i||^2 + b_i^2) )   (2)
+
+Lambda convention: ``weighted=False`` is the plain sum, w_u = w_i = 1 (NOTATION.md).
+``weighted=True`` weights each user by its number of ratings n_u and each item by n_i: this is
+ALS-WR's convention (Zhou et al. 2008), and it is also the loss that per-rating SGD follows,
+because SGD applies lam to x_u once for every rating of u. The same lam means a much stronger
+penalty in the weighted convention: compare lambdas only within one convention.
+
+mu is a fixed offset (the mean training rating), never learned; it has no gradient.
+
+Gradients of (2), with e_ui = r_ui - r̂_ui and E the sparse m x n matrix of the e_ui on Omega
+(0 elsewhere; in matrix form E = M o (R - X Y^T) when there are no biases):
+
+    dL/dx_u = -2 sum_{i in Omega_u} e_ui y_i + 2 lam w_u x_u    dL/dX = -2 E Y   + 2 lam W_u X  (3)
+    dL/dy_i = -2 sum_{u in Omega_i} e_ui x_u + 2 lam w_i y_i    dL/dY = -2 E^T X + 2 lam W_i Y  (4)
+    dL/db_u = -2 sum_{i in Omega_u} e_ui + 2 lam w_u b_u        dL/db_i = -2 sum_u e_ui + 2 lam w_i b_i
+
+The factor 2 and the minus sign are both real: some write-ups drop the 2 (absorbing it into the
+learning rate) and some write the residual as r̂ - r, which flips the sign.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+import scipy.sparse as sp
+
+from ._validate import check_float, check_ids, check_int, check_matrix, check_vector
+from .data import Ratings, _check_bool, check_ratings
+
+PARAMS = ("X", "Y", "bu", "bi")
+
+
+def predict(X, Y, users, items, mu: float = 0.0, bu=None, bi=None) -> np.ndarray:
+    """Equation (1), r̂_ui = mu + b_u + b_i + x_u . y_i, for aligned arrays of user and item ids."""
+    X, Y, mu, bu, bi = _check_model(X, Y, mu, bu, bi)
+    u = check_ids(users, "users", X.shape[0], "n_users = X.shape[0]")
+    i = check_ids(items, "items", Y.shape[0], "n_items = Y.shape[0]")
+    if len(u) != len(i):
+        raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
+    return _predict(X, Y, u, i, mu, bu, bi)
+
+
+def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
+            weighted: bool = False) -> float:
+    """Equation (2): squared error on the observed entries + lam times the (weighted) L2 penalty.
+
+    Parameters
+    ----------
+    ratings : the observed entries Omega (training set).
+    X, Y : (m, k) user and (n, k) item factors.
+    lam : lambda >= 0.   mu, bu, bi : offset and biases; leave bu/bi None for a model without.
+    weighted : False for the plain sum (w = 1); True for w_u = n_u, w_i = n_i (ALS-WR, SGD).
+    """
+    ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
+    e = ratings.values - _predict(X, Y, ratings.users, ratings.items, mu, bu, bi)
+    w_u, w_i = _weights(ratings, weighted)
+    penalty = w_u @ np.sum(X * X, axis=1) + w_i @ np.sum(Y * Y, axis=1)
+    if bu is not None:
+        penalty += w_u @ (bu * bu)
+    if bi is not None:
+        penalty += w_i @ (bi * bi)
+    return float(e @ e + lam * penalty)
+
+
+def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
+              weighted: bool = False) -> dict[str, np.ndarray]:
+    """Equations (3)-(4): the exact gradient of ``mf_loss`` with the same arguments.
+
+    Returns a dict with keys "X" (m, k) and "Y" (n, k), plus "bu" (m,) and "bi" (n,) for the
+    biases the model has. Cost O(|Omega| k): E is sparse, no dense m x n matrix is formed.
+    """
+    ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
+    u, i = ratings.users, ratings.items
+    e = ratings.values - _predict(X, Y, u, i, mu, bu, bi)
+    E = sp.csr_matrix((e, (u, i)), shape=ratings.shape)
+    w_u, w_i = _weights(ratings, weighted)
+    grad = {"X": -2 * (E @ Y) + 2 * lam * w_u[:, None] * X,
+            "Y": -2 * (E.T @ X) + 2 * lam * w_i[:, None] * Y}
+    if bu is not None:
+        grad["bu"] = -2 * np.bincount(u, weights=e, minlength=ratings.n_users) + 2 * lam * w_u * bu
+    if bi is not None:
+        grad["bi"] = -2 * np.bincount(i, weights=e, minlength=ratings.n_items) + 2 * lam * w_i * bi
+    return grad
+
+
+@dataclass(frozen=True)
+class GradientCheck:
+    """The outcome of ``gradient_check``; ``bool(check)`` is True when it passed."""
+
+    max_rel_error: float     # the largest relative error over the checked coordinates
+    worst: str               # where it occurred, e.g. "X[4, 1]"
+    analytic: float          # the two values at that coordinate
+    numeric: float
+    n_checked: int
+    tol: float
+
+    def __bool__(self) -> bool:
+        return self.max_rel_error <= self.tol
+
+    def __repr__(self) -> str:
+        verdict = "passed" if self else "FAILED"
+        return (f"gradient check {verdict}: max relative error {self.max_rel_error:.1e} "
+                f"(tolerance {self.tol:.0e}) over {self.n_checked} coordinates; worst at "
+                f"{self.worst}: analytic {self.analytic:.6g}, numeric {self.numeric:.6g}")
+
+
+def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
+                   weighted: bool = False, grad: Callable | None = None, eps: float = 1e-3,
+                   n_coords: int | None = None, seed: int = 0, tol: float = 1e-5) -> GradientCheck:
+    """Compare a gradient with central differences of ``mf_loss``, coordinate by coordinate.
+
+        numeric_j = (L(theta + eps e_j) - L(theta - eps e_j)) / (2 eps)
+        rel_j     = |analytic_j - numeric_j| / max(|analytic_j|, |numeric_j|, 1e-8)
+
+    L is a quadratic function of any single coordinate, so the central difference has no
+    truncation error whatever eps is: what is left is rounding, about 1e-16 |L| / eps in
+    absolute terms. That is why eps = 1e-3 (not the usual 1e-6) is the default: with 80,000
+    ratings |L| is about 1e5, and a smaller eps would drown small gradients in rounding.
+    A right gradient gives a relative error near 1e-8; a dropped factor 2 gives 0.5 and a
+    flipped sign gives 2.
+
+    grad : the gradient to test; None tests ``gradients``. Otherwise a function called as
+        ``grad(ratings, X, Y, lam)`` (plus ``mu=, bu=, bi=, weighted=`` when they are not the
+        defaults) returning a dict like ``gradients`` or a tuple (dX, dY[, dbu, dbi]).
+    n_coords : how many random coordinates of each parameter to check (None: all of them).
+    """
+    ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
+    eps = check_float(eps, "eps", low=0.0, low_open=True)
+    tol = check_float(tol, "tol", low=0.0, low_open=True)
+    params = {name: p.copy() for name, p in zip(PARAMS, (X, Y, bu, bi)) if p is not None}
+    extra = {k: v for k, v in (("mu", mu), ("bu", bu), ("bi", bi), ("weighted", weighted))
+             if not (v is None or v is False or (k == "mu" and v == 0.0))}
+    analytic = _as_dict(gradients(ratings, X, Y, lam, **extra) if grad is None
+                        else grad(ratings, X, Y, lam, **extra), params)
+
+    def loss(p):
+        return mf_loss(ratings, p["X"], p["Y"], lam, mu, p.get("bu"), p.get("bi"), weighted)
+
+    rng = np.random.default_rng(check_int(seed, "seed", low=0))
+    worst, n_checked = (-1.0, "", 0.0, 0.0), 0
+    for name, p in params.items():
+        flat = p.reshape(-1)               # a view: changing flat[j] changes params[name]
+        coords = np.arange(flat.size) if n_coords is None else rng.choice(
+            flat.size, size=min(check_int(n_coords, "n_coords", low=1), flat.size), replace=False)
+        for j in coords:
+            old = flat[j]
+            flat[j] = old + eps
+            plus = loss(params)
+            flat[j] = old - eps
+            minus = loss(params)
+            flat[j] = old
+            a, n = analytic[name].reshape(-1)[j], (plus - minus) / (2 * eps)
+            rel = abs(a - n) / max(abs(a), abs(n), 1e-8)
+            if rel > worst[0]:
+                index = ", ".join(map(str, np.unravel_index(j, p.shape)))
+                worst = (rel, f"{name}[{index}]", a, n)
+            n_checked += 1
+    return GradientCheck(float(worst[0]), worst[1], float(worst[2]), float(worst[3]), n_checked, tol)
+
+
+# ----------------------------------------------------------------------------- helpers
+
+def _predict(X, Y, u, i, mu, bu, bi) -> np.ndarray:
+    r_hat = mu + np.einsum("jk,jk->j", X[u], Y[i])
+    if bu is not None:
+        r_hat += bu[u]
+    if bi is not None:
+        r_hat += bi[i]
+    return r_hat
+
+
+def _weights(ratings: Ratings, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(w_u, w_i): all ones, or the rating counts n_u and n_i (ALS-WR / SGD weighting)."""
+    if weighted:
+        return ratings.user_counts().astype(np.float64), ratings.item_counts().astype(np.float64)
+    return np.ones(ratings.n_users), np.ones(ratings.n_items)
+
+
+def _check_model(X, Y, mu, bu, bi):
+    X, Y = check_matrix(X, "X"), check_matrix(Y, "Y")
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"X and Y must have the same number of columns k, got shapes "
+                         f"{X.shape} and {Y.shape}")
+    mu = check_float(mu, "mu")
+    if bu is not None:
+        bu = check_vector(bu, "bu", length=X.shape[0], length_name=f"n_users = {X.shape[0]}")
+    if bi is not None:
+        bi = check_vector(bi, "bi", length=Y.shape[0], length_name=f"n_items = {Y.shape[0]}")
+    return X, Y, mu, bu, bi
+
+
+def _check_all(ratings, X, Y, lam, mu, bu, bi, weighted):
+    ratings = check_ratings(ratings)
+    X, Y, mu, bu, bi = _check_model(X, Y, mu, bu, bi)
+    if X.shape[0] != ratings.n_users or Y.shape[0] != ratings.n_items:
+        raise ValueError(f"X and Y must have {ratings.n_users} and {ratings.n_items} rows (the "
+                         f"shape of ratings), got shapes {X.shape} and {Y.shape}")
+    lam = check_float(lam, "lam", low=0.0)
+    return ratings, X, Y, lam, mu, bu, bi, _check_bool(weighted, "weighted")
+
+
+def _as_dict(grad, params: dict) -> dict[str, np.ndarray]:
+    """Accept a gradient as a dict or a tuple in the order X, Y, bu, bi; check each shape."""
+    if isinstance(grad, (tuple, list)):
+        grad = dict(zip(params, grad))
+    if not isinstance(grad, dict) or set(grad) != set(params):
+        raise ValueError(f"grad must return the gradients of {list(params)} (a dict with those "
+                         f"keys or a tuple in that order)")
+    out = {}
+    for name, p in params.items():
+        g = np.asarray(grad[name], dtype=np.float64)
+        if g.shape != p.shape:
+            raise ValueError(f"grad returned shape {g.shape} for {name}, expected {p.shape}")
+        out[name] = g
+    return out
