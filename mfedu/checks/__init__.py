@@ -1,0 +1,12 @@
+"""Self-checks for the notebooks' exercises: they say what is wrong, not just pass/fail.
+
+Each check takes the reader's answer (``None`` while the exercise is not attempted) and returns
+a ``Feedback`` that displays as one or two sentences; ``bool(feedback)`` is True when correct.
+
+One module per part of the collection, all importable from here (``mfedu.checks.density``):
+``svd`` (notebooks 00-02), ``mf`` (03-05: the loss, gradients, SGD).
+"""
+from ._feedback import Feedback
+from .svd import (density, most_rated, singular_values, left_vectors, eckart_young, top_unseen,
+                  user_mean_impute, damped_item_means)
+from .mf import mf_loss_value, tiny_minimum, dense_loss

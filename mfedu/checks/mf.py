@@ -1,0 +1,85 @@
+"""Self-checks for notebooks 03-05: the MF loss, its gradients, SGD."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..data import Ratings
+from ..loss import gradients, mf_loss
+from ._feedback import Feedback, _start
+
+# ----------------------------------------------------------------------------- notebook 03
+
+
+def mf_loss_value(answer, ratings: Ratings, X, Y, lam: float, mu: float, bu, bi) -> Feedback:
+    """Exercise 03.1: the biased loss (4) for given factors and biases."""
+    a, fb = _start(answer, (), "the loss", nan_hint=(
+        "the missing cells of R are NaN: sum the squared errors over the observed cells only."))
+    if fb is not None:
+        return fb
+    want = mf_loss(ratings, X, Y, lam, mu, bu, bi)
+    if np.isclose(a, want, rtol=1e-9):
+        return Feedback(True, f"L = {want:.4f}: squared error on Omega plus lam times the squared "
+                              "norms of X, Y and both biases.")
+    no_bias_penalty = want - lam * (np.sum(np.square(bu)) + np.sum(np.square(bi)))
+    e = ratings.values - (mu + np.asarray(bu)[ratings.users] + np.asarray(bi)[ratings.items]
+                          + np.sum(np.asarray(X)[ratings.users] * np.asarray(Y)[ratings.items], axis=1))
+    if np.isclose(a, no_bias_penalty, rtol=1e-9):
+        return Feedback(False, "the penalty also covers the biases: add lam * (sum b_u^2 + sum b_i^2).")
+    if np.isclose(a, e @ e, rtol=1e-9):
+        return Feedback(False, "that is the squared error alone; add the L2 penalty lam * (...).")
+    if np.isclose(a, mf_loss(ratings, X, Y, lam), rtol=1e-9):
+        return Feedback(False, "that is the loss of the model WITHOUT biases; predict "
+                               "mu + b_u + b_i + x_u . y_i.")
+    if np.isclose(a, np.mean(e ** 2) + (want - e @ e), rtol=1e-9):
+        return Feedback(False, "equation (4) SUMS the squared errors; you took their mean.")
+    return Feedback(False, "predict mu + bu[:, None] + bi[None, :] + X @ Y.T, take the squared "
+                           "errors in the observed cells only, then add the penalty.")
+
+
+def tiny_minimum(answer, r: float, lam: float) -> Feedback:
+    """Exercise 03.2: the minimiser (x, y) with x > 0 of (r - xy)^2 + lam (x^2 + y^2)."""
+    a, fb = _start(answer, (2,), "(x, y)")
+    if fb is not None:
+        return fb
+    t = np.sqrt(max(r - lam, 0.0))
+    if np.allclose(a, [t, t], atol=1e-6):
+        return Feedback(True, f"x = y = sqrt(r - lam) = {t:.4f}; the prediction xy = {t * t:g} is "
+                              f"r shrunk by lam.")
+    if np.allclose(a, [-t, -t], atol=1e-6):
+        return Feedback(False, "that is the other (symmetric) minimum; the exercise asks for x > 0.")
+    if np.isclose(a[0] * a[1], r, atol=1e-6):
+        return Feedback(False, "xy = r is the minimum WITHOUT the penalty; with lam > 0 the product "
+                               "shrinks (equation 7).")
+    if np.isclose(a[0] * a[1], r - lam, atol=1e-6):
+        return Feedback(False, "the product is right, but the penalty also balances the two: "
+                               "|x| = |y| at the minimum.")
+    return Feedback(False, "on the diagonal x = y = t the loss is (r - t^2)^2 + 2 lam t^2; "
+                           "set its derivative to 0 (equation 7).")
+
+
+def dense_loss(func, ratings: Ratings, lam: float, seed: int = 0) -> Feedback:
+    """Exercise 03.3: a loss function over a dense R with NaN must skip the missing cells."""
+    if not callable(func):
+        return Feedback(False, f"pass your function itself (my_loss), got {type(func).__name__}.")
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(ratings.n_users, 2))
+    Y = rng.normal(size=(ratings.n_items, 2))
+    try:
+        value = float(func(ratings.to_dense(), X, Y, lam))
+    except Exception as err:                     # the reader's code: report, do not crash
+        return Feedback(False, f"your function raised {type(err).__name__}: {err}")
+    want = mf_loss(ratings, X, Y, lam)
+    if np.isnan(value):
+        return Feedback(False, "still NaN: a missing cell holds NaN, NaN minus anything is NaN, and "
+                               "one NaN makes the whole sum NaN. Sum only where ~np.isnan(R).")
+    if np.isclose(value, want, rtol=1e-9):
+        return Feedback(True, "it skips the NaN cells. (np.nansum would also work, but a mask says "
+                              "what you mean: the loss is a sum over Omega.)")
+    zeros = np.sum((ratings.to_dense(fill=0.0) - X @ Y.T) ** 2) + lam * (np.sum(X ** 2) + np.sum(Y ** 2))
+    if np.isclose(value, zeros, rtol=1e-9):
+        return Feedback(False, "you replaced NaN by 0, which counts the missing cells as 0-star "
+                               "ratings (section 2). Leave them out of the sum instead.")
+    if np.isclose(value, want - lam * (np.sum(X ** 2) + np.sum(Y ** 2)), rtol=1e-9):
+        return Feedback(False, "the penalty went missing; keep lam * (sum X^2 + sum Y^2).")
+    return Feedback(False, f"got {value:.4f}, expected {want:.4f}: sum (R - X Y^T)^2 over the "
+                           "observed cells only, plus the penalty.")
