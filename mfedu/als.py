@@ -47,9 +47,12 @@ from .metrics import rmse
 from .result import FitResult
 
 BLOCK_ROWS = 32      # rows per padded block: small enough that a block stays in cache
+# Default lam per convention (weighted: True = ALS-WR, False = plain), chosen with rank 4 on a
+# validation split carved from the synthetic training set (benchmarks/als.py reports test RMSE).
+DEFAULT_LAM = {True: 0.12, False: 5.0}
 
 
-def als_explicit(train: Ratings, rank: int = 4, lam: float = 0.05, n_iters: int = 15,
+def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iters: int = 15,
                  biased: bool = False, weighted: bool = True, seed: int = 0,
                  test: Ratings | None = None) -> FitResult:
     """Fit r̂_ui = x_u . y_i (+ mu + b_u + b_i) by ALS, alternating equations (1) and (2).
@@ -59,6 +62,8 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float = 0.05, n_iters: int 
     train : the observed ratings Omega.
     rank : k, 1 <= k <= min(m, n).
     lam : lambda >= 0, in the convention chosen by ``weighted`` (see the module docstring).
+        None: DEFAULT_LAM[weighted], 0.12 for ALS-WR and 5.0 for the plain sum (the two are
+        not comparable: ALS-WR multiplies lam by n_u, about 85 on MovieLens-shaped data).
     n_iters : T, the number of sweeps (one sweep = a user half-step then an item half-step).
     biased : fit mu (the training mean, fixed), b_u and b_i as well.
     weighted : True for ALS-WR (lam n_u, lam n_i), False for the plain lam.
@@ -74,9 +79,9 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float = 0.05, n_iters: int 
     """
     train = check_ratings(train, "train")
     rank = check_rank(rank, min(train.shape), "min(n_users, n_items)")
-    lam = check_float(lam, "lam", low=0.0)
     n_iters = check_int(n_iters, "n_iters", low=1)
     biased, weighted = _check_bool(biased, "biased"), _check_bool(weighted, "weighted")
+    lam = DEFAULT_LAM[weighted] if lam is None else check_float(lam, "lam", low=0.0)
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     test = _check_test(test, train)
 

@@ -9,6 +9,7 @@ from mfedu.data import Ratings, make_synthetic, train_test_split
 from mfedu.loss import gradients, mf_loss
 
 SMALL = make_synthetic(seed=3, n_users=60, n_items=80, n_ratings=1500)
+SMALL_FULL = make_synthetic()                  # MovieLens-shaped: the set the defaults are for
 
 
 def with_empty(r: Ratings) -> Ratings:
@@ -110,13 +111,27 @@ def test_lam_zero_uses_the_minimum_norm_solution():
 
 
 def test_defaults_give_a_good_model():
-    data = make_synthetic()
+    data = SMALL_FULL
     train, test = train_test_split(data.explicit, 0.2, seed=0)
     model = als.als_explicit(train, test=test)
     mean_rmse = np.sqrt(np.mean((test.values - train.values.mean()) ** 2))
     oracle = data.truth.oracle_rmse(test)
     # closes most of the gap between predicting the mean and the oracle
     assert model.history["test_rmse"][-1] < oracle + 0.5 * (mean_rmse - oracle)
+
+
+def test_default_lam_follows_the_convention():
+    assert als.als_explicit(EXPLICIT, n_iters=1).params["lam"] == als.DEFAULT_LAM[True]
+    assert als.als_explicit(EXPLICIT, n_iters=1, weighted=False).params["lam"] == als.DEFAULT_LAM[False]
+
+
+def test_implicit_defaults_beat_popularity():
+    from mfedu.metrics import popularity_baseline, ranking_metrics
+    train, test = train_test_split(SMALL_FULL.implicit, 0.2, seed=0)
+    ours = ranking_metrics(als.als_implicit(train), test, train)
+    pop = ranking_metrics(popularity_baseline(train), test, train)
+    assert ours["precision"] > pop["precision"] and ours["ndcg"] > pop["ndcg"]
+    assert ours["epr"] < pop["epr"]
 
 
 # ----------------------------------------------------------------------------- fold-in
