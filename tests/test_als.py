@@ -227,6 +227,24 @@ def test_als_implicit_loss_is_non_increasing(solver):
     assert model.params["solver"] == solver and model.params["lam_convention"] == "plain: lam"
 
 
+@pytest.mark.parametrize("steps", [None, 1, 3])
+def test_every_implicit_half_step_lowers_the_loss(steps):
+    """None: the exact solver; otherwise that many CG steps (each lowers the quadratic)."""
+    r, lam, alpha = IMPLICIT, 0.5, 4.0
+    C_u = _check_confidence(r.to_csr(), alpha, "linear", 1.0)
+    C_i = C_u.T.tocsr()
+    X, Y = random_factors(r.n_users, 4), random_factors(r.n_items, 4, seed=1)
+    losses = [als.implicit_loss(r, X, Y, lam, alpha)]
+    for _ in range(5):
+        X = (_implicit_exact_step(C_u, Y, lam, _row_blocks(C_u)) if steps is None
+             else _implicit_cg_step(C_u, Y, X, lam, _row_blocks(C_u), steps))
+        losses.append(als.implicit_loss(r, X, Y, lam, alpha))
+        Y = (_implicit_exact_step(C_i, X, lam, _row_blocks(C_i)) if steps is None
+             else _implicit_cg_step(C_i, X, Y, lam, _row_blocks(C_i), steps))
+        losses.append(als.implicit_loss(r, X, Y, lam, alpha))
+    assert np.all(np.diff(losses) <= 1e-9 * losses[0]) and losses[-1] < 0.5 * losses[0]
+
+
 def test_als_implicit_cg_with_many_steps_matches_exact():
     kw = dict(rank=4, lam=1.0, alpha=3.0, n_iters=4, seed=2)
     exact = als.als_implicit(IMPLICIT, solver="exact", **kw)
