@@ -83,3 +83,55 @@ def dense_loss(func, ratings: Ratings, lam: float, seed: int = 0) -> Feedback:
         return Feedback(False, "the penalty went missing; keep lam * (sum X^2 + sum Y^2).")
     return Feedback(False, f"got {value:.4f}, expected {want:.4f}: sum (R - X Y^T)^2 over the "
                            "observed cells only, plus the penalty.")
+
+
+# ----------------------------------------------------------------------------- notebook 04
+
+def user_gradient(answer, ratings: Ratings, X, Y, lam: float, user: int) -> Feedback:
+    """Exercise 04.1: dL/dx_u = -2 sum_{i in Omega_u} e_ui y_i + 2 lam x_u (no biases)."""
+    a, fb = _start(answer, (np.shape(X)[1],), "dL/dx_u")
+    if fb is not None:
+        return fb
+    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
+    want = gradients(ratings, X, Y, lam)["X"][user]
+    penalty = 2 * lam * X[user]
+    data_part = want - penalty
+    if np.allclose(a, want):
+        return Feedback(True, "-2 times the error-weighted sum of the item vectors, plus 2 lam x_u.")
+    if np.allclose(a, -want):
+        return Feedback(False, "the sign is flipped: with e_ui = r_ui - x_u . y_i the data term is "
+                               "-2 sum e_ui y_i (the derivative of e_ui is -y_i).")
+    if np.allclose(a, want / 2):
+        return Feedback(False, "this is half the gradient: the square brings down a factor 2, in "
+                               "both terms.")
+    if np.allclose(a, data_part):
+        return Feedback(False, "the penalty's derivative 2 lam x_u is missing.")
+    if np.allclose(a, data_part + lam * X[user]):
+        return Feedback(False, "the penalty's derivative is 2 lam x_u, not lam x_u.")
+    dense = np.nan_to_num(ratings.to_dense())
+    if np.allclose(a, -2 * (dense[user] - X[user] @ Y.T) @ Y + penalty):
+        return Feedback(False, "you summed over ALL items, treating the missing ones as 0 stars; "
+                               "sum only over the items the user rated (Omega_u).")
+    return Feedback(False, "loop over the items i the user rated: e = r_ui - X[u] @ Y[i], add "
+                           "-2 * e * Y[i]; then add 2 * lam * X[u].")
+
+
+def bias_step_limit(answer, n_u: int, lam: float) -> Feedback:
+    """Exercise 04.2: GD on one bias converges for lr < 2 / h with h = 2 (n_u + lam)."""
+    a, fb = _start(answer, (), "the learning rate")
+    if fb is not None:
+        return fb
+    h = 2 * (n_u + lam)
+    want = 2 / h
+    if np.isclose(a, want, rtol=1e-3):
+        return Feedback(True, f"2 / (2 (n_u + lam)) = 1 / (n_u + lam) = {want:.5f}. The full problem "
+                              "couples users and items, so its largest eigenvalue is larger and "
+                              "the limit lower.")
+    if np.isclose(a, 1 / h, rtol=1e-3):
+        return Feedback(False, "that is 1 / h, the step that lands on the minimum in one go; GD still "
+                               "converges (zig-zagging) for any lr up to 2 / h.")
+    if np.isclose(a, 2 / n_u, rtol=1e-3) or np.isclose(a, 1 / n_u, rtol=1e-3):
+        return Feedback(False, "the second derivative is 2 (n_u + lam): keep the factor 2 and the "
+                               "lambda.")
+    return Feedback(False, f"one step multiplies the distance to the minimum by (1 - lr h) with "
+                           f"h = 2 (n_u + lam) = {h:g}; it shrinks while |1 - lr h| < 1.")
