@@ -177,7 +177,7 @@ def _explicit_step(R, F, f_bias, mu, reg, blocks, biased, lam):
     d = np.arange(F.shape[1])
     A[:, d, d] += np.broadcast_to(reg, R.shape[0])[:, None]      # + lam w_u I
     Z = _solve(A, R @ F, lam, empty=np.diff(R.indptr) == 0)      # R @ F: F_u^T r_u for all u
-    return (Z[:, :-1], Z[:, -1]) if biased else (Z, None)
+    return (np.ascontiguousarray(Z[:, :-1]), Z[:, -1].copy()) if biased else (Z, None)
 
 
 def _row_blocks(R: sp.csr_matrix, size: int = BLOCK_ROWS) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -218,8 +218,10 @@ def _solve(A, B, lam, empty):
     (A_u may be 0 there); lam = 0 uses the pseudo-inverse (minimum-norm least squares)."""
     A[empty] = np.eye(A.shape[1])                              # b_u = 0 there, so z_u = 0
     if lam > 0:
-        return np.linalg.solve(A, B[:, :, None])[:, :, 0]
-    return (np.linalg.pinv(A, hermitian=True) @ B[:, :, None])[:, :, 0]
+        Z = np.linalg.solve(A, B[:, :, None])
+    else:
+        Z = np.linalg.pinv(A, hermitian=True) @ B[:, :, None]
+    return np.ascontiguousarray(Z[:, :, 0])                   # rows contiguous: fast gathers
 
 
 def _half_step_loop(R, F, reg, lam):
