@@ -182,8 +182,11 @@ def gradient_descent(train: Ratings, rank: int = 8, lam: float = 5.0, lr: float 
     """Full-batch gradient descent on the PLAIN loss: theta <- theta - lr dL/dtheta.
 
     L = mf_loss(train, X, Y, lam, mu, bu, bi, weighted=False): a SUM over |Omega| ratings, so
-    the gradient grows with the data and a stable lr is small (see the notebook for the
-    threshold). One history row per step; raises DivergenceError when the loss blows up.
+    the gradient grows with the data and a stable lr is small: below 2 / h_max, h_max the
+    largest curvature, about 2 n_u for the busiest user's bias. On the synthetic 80k train split
+    (defaults otherwise) lr = 4e-4 descends at every step, 6e-4 to 8e-4 oscillate, 1e-3 raises
+    DivergenceError; with biased=True the limit is 1.75e-3 = 1 / (567 + lam) (n_u <= 567).
+    One history row per step; raises DivergenceError when the loss blows up.
     """
     s = _Run("gradient_descent", train, test, rank, lam, lr, n_iters, biased, seed, init_std,
                {"n_iters": n_iters, "lambda_convention": "plain (w_u = w_i = 1)"})
@@ -205,7 +208,9 @@ def sgd(train: Ratings, rank: int = 8, lam: float = 0.12, lr: float = 0.015, n_e
 
     Each epoch visits every rating once in a fresh order ``default_rng(seed).permutation``;
     ``vectorised=False`` runs ``sgd_epoch_loop`` instead of ``sgd_epoch`` (same result).
-    History ``loss`` is mf_loss(weighted=True), the objective SGD follows.
+    History ``loss`` is mf_loss(weighted=True), the objective SGD follows. The defaults were
+    chosen on a validation split of the synthetic train set (test RMSE 0.966 after 30 epochs,
+    oracle 0.893); lr = 0.3 still finishes there, 0.4 raises DivergenceError in epoch 1.
     """
     vectorised = _check_bool(vectorised, "vectorised")
     s = _Run("sgd", train, test, rank, lam, lr, n_epochs, biased, seed, init_std,
