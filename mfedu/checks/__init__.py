@@ -9,4 +9,5 @@ One module per part of the collection, all importable from here (``mfedu.checks.
 from ._feedback import Feedback
 from .svd import (density, most_rated, singular_values, left_vectors, eckart_young, top_unseen,
                   user_mean_impute, damped_item_means)
-from .mf import mf_loss_value, tiny_minimum, dense_loss, user_gradient, bias_step_limit
+from .mf import (mf_loss_value, tiny_minimum, dense_loss, user_gradient, bias_step_limit, sgd_update,
+                 plain_lambda)

@@ -135,3 +135,59 @@ def bias_step_limit(answer, n_u: int, lam: float) -> Feedback:
                                "lambda.")
     return Feedback(False, f"one step multiplies the distance to the minimum by (1 - lr h) with "
                            f"h = 2 (n_u + lam) = {h:g}; it shrinks while |1 - lr h| < 1.")
+
+
+# ----------------------------------------------------------------------------- notebook 05
+
+def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float, lr: float,
+               lam: float) -> Feedback:
+    """Exercise 05.1: one SGD update (b_u, b_i, x_u, y_i) <- ..., x_u and y_i from old values."""
+    if answer is None:
+        return Feedback(None, "replace None with your code, then run this cell again.")
+    if not isinstance(answer, (tuple, list)) or len(answer) != 4:
+        return Feedback(False, "return a tuple (new_bu, new_bi, new_x_u, new_y_i).")
+    x_u, y_i = np.asarray(x_u, dtype=float), np.asarray(y_i, dtype=float)
+    parts = []
+    for name, value, shape in zip(("b_u", "b_i", "x_u", "y_i"), answer, ((), (), x_u.shape, y_i.shape)):
+        a, fb = _start(value, shape, f"the new {name}")
+        if fb is not None:
+            return fb
+        parts.append(a)
+    e = r_ui - (mu + b_u + b_i + x_u @ y_i)
+    want = (b_u + lr * (e - lam * b_u), b_i + lr * (e - lam * b_i),
+            x_u + lr * (e * y_i - lam * x_u), y_i + lr * (e * x_u - lam * y_i))
+    if all(np.allclose(a, w) for a, w in zip(parts, want)):
+        return Feedback(True, f"e_ui = {e:.4f}; every parameter moved by lr (e_ui * ... - lam * itself).")
+    if all(np.allclose(a, w) for a, w in zip(parts[:3], want[:3])):
+        x_new = want[2]
+        if np.allclose(parts[3], y_i + lr * (e * x_new - lam * y_i)):
+            return Feedback(False, "y_i used the NEW x_u; both updates must use the values from before "
+                                   "this rating (keep a copy of x_u).")
+        return Feedback(False, "b_u, b_i and x_u are right; y_i <- y_i + lr (e_ui x_u - lam y_i).")
+    e_nobias = r_ui - x_u @ y_i
+    if np.isclose(parts[0], b_u + lr * (e_nobias - lam * b_u)):
+        return Feedback(False, "the error must use the full prediction mu + b_u + b_i + x_u . y_i.")
+    if np.isclose(parts[0], b_u - lr * (e - lam * b_u)) or np.isclose(parts[0], b_u + lr * (-e - lam * b_u)):
+        return Feedback(False, "the sign is off: with e_ui = r_ui - r̂_ui the biases move by "
+                               "+lr (e_ui - lam b), towards the rating.")
+    if np.isclose(parts[0], b_u + 2 * lr * (e - lam * b_u)):
+        return Feedback(False, "equation (2) absorbs the factor 2 into lr: use lr, not 2 lr.")
+    if np.isclose(parts[0], b_u + lr * e):
+        return Feedback(False, "the regularisation term is missing: b_u <- b_u + lr (e_ui - lam b_u).")
+    return Feedback(False, "compute e = r - (mu + b_u + b_i + x_u @ y_i) once, then apply the four "
+                           "lines of equation (2) using the old x_u and y_i.")
+
+
+def plain_lambda(answer, lam_sgd: float, n_u: int) -> Feedback:
+    """Exercise 05.2: lam_sgd n_u ||x_u||^2 equals lam_plain ||x_u||^2 when lam_plain = lam_sgd n_u."""
+    a, fb = _start(answer, (), "lambda")
+    if fb is not None:
+        return fb
+    want = lam_sgd * n_u
+    if np.isclose(a, want, rtol=1e-6):
+        return Feedback(True, f"{lam_sgd:g} x {n_u} = {want:g}: the same number means very different "
+                              "strengths in the two conventions.")
+    if np.isclose(a, lam_sgd / n_u, rtol=1e-6):
+        return Feedback(False, "the weighted penalty is LARGER (n_u copies of it), so the plain lambda "
+                               "must be larger too: multiply.")
+    return Feedback(False, "set lam_plain ||x_u||^2 equal to lam_sgd n_u ||x_u||^2 and solve.")
