@@ -4,10 +4,13 @@ Each check takes the reader's answer (``None`` while the exercise is not attempt
 a ``Feedback`` that displays as one or two sentences; ``bool(feedback)`` is True when correct.
 
 One module per part of the collection, all importable from here (``mfedu.checks.density``):
-``svd`` (notebooks 00-02), ``mf`` (03-05: the loss, gradients, SGD).
+``svd`` (notebooks 00-02), ``mf`` (03-05: the loss, gradients, SGD), ``als`` (06: explicit
+ALS), ``implicit`` (07: implicit ALS, ranking metrics).
 """
 from ._feedback import Feedback
 from .svd import (density, most_rated, singular_values, left_vectors, eckart_young, top_unseen,
                   user_mean_impute, damped_item_means)
 from .mf import (mf_loss_value, tiny_minimum, dense_loss, user_gradient, bias_step_limit, sgd_update,
                  plain_lambda)
+from .als import *          # noqa: F401,F403  (each module lists its checks in __all__)
+from .implicit import *     # noqa: F401,F403
