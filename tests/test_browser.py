@@ -184,6 +184,15 @@ def _png_diff(a: bytes, b: bytes) -> float:
     return float(np.mean(np.abs(A - B).max(axis=2) > 16))
 
 
+def _opaque_light_border(png: bytes) -> bool:
+    """True if the image's outermost pixels are opaque and light (a figure's own background)."""
+    import numpy as np
+    from PIL import Image
+    rgba = np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+    border = np.concatenate([rgba[0], rgba[-1], rgba[:, 0], rgba[:, -1]])
+    return bool(border[:, 3].min() == 255 and border[:, :3].mean() > 240)
+
+
 def _img_png(img) -> bytes:
     """The PNG the kernel sent, decoded from the <img> data URL."""
     src = img.get_attribute("src")
@@ -369,14 +378,15 @@ def test_panel_redraws_when_slider_moves(notebook, notebooks, artifacts):
         assert changed > 0.005, (f"{notebook}: slider {value1:g} -> {value2:g}, but only {changed:.3%} "
                                  "of the figure's pixels changed")
 
-        # 3) projector and dark theme: the figure keeps an opaque light background of its own,
-        #    so its dark text and lines stay readable when Lab's background turns dark
-        from PIL import Image
-        import numpy as np
-        rgba = np.asarray(Image.open(io.BytesIO(png2)).convert("RGBA"))
-        border = np.concatenate([rgba[0], rgba[-1], rgba[:, 0], rgba[:, -1]])
-        assert border[:, 3].min() == 255 and border[:, :3].mean() > 240, \
-            f"{notebook}: the figure's background is transparent or dark; it vanishes on a dark theme"
+        # 3) dark theme: every figure (the panel's and the static ones) keeps an opaque light
+        #    background of its own, so its dark text and lines stay readable on a dark page
+        srcs = panel.evaluate("(p) => [...p.querySelectorAll('.jp-OutputArea-output img')].map(i => i.src)")
+        for j, src in enumerate(srcs):
+            if src.startswith("data:image/png;base64,"):
+                png = base64.b64decode(src.split(",", 1)[1])
+                assert _opaque_light_border(png), (f"{notebook}: figure {j} has a transparent or dark "
+                                                   "background; it would vanish in a dark theme")
+        assert _opaque_light_border(png2), f"{notebook}: the panel's figure has no opaque light background"
         _set_theme(page, "JupyterLab Dark")
         explorer.screenshot(path=shot("4_dark_theme"))
         _set_theme(page, "JupyterLab Light")

@@ -55,6 +55,11 @@ URLS = {"require_js_url": "_static/requirejs/require.js",
         "widget_renderer_url": "_static/html-manager/dist/embed-amd.js",
         "mathjax_url": "_static/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe"}
 
+# The widget renderer gives the text inside a panel's Output widget its UI font; a panel's text
+# (a top-N table, say) is laid out in columns, so keep it monospaced as JupyterLab shows it.
+EXTRA_CSS = ("<style>.jupyter-widgets .jp-RenderedHTMLCommon pre, .widget-output pre "
+             "{font-family: var(--jp-code-font-family, monospace);}</style>\n")
+
 
 def _wanted(member: str, patterns: list[str]) -> bool:
     from fnmatch import fnmatch
@@ -111,10 +116,13 @@ def export(notebook: Path, out: Path, vendor: Path = VENDOR, execute: bool = Tru
         # store_widget_state (the default) writes metadata.widgets: the panels' first view
         NotebookClient(nb, timeout=timeout, kernel_name="python3", store_widget_state=True,
                        resources={"metadata": {"path": str(notebook.parent)}}).execute()
-    if "widgets" not in nb.metadata:
-        raise SystemExit(f"export_html: {notebook.name} has no saved widget state; run it with "
-                         "`make notebooks` or export without --no-execute")
+    has_widgets = any("application/vnd.jupyter.widget-view+json" in output.get("data", {})
+                      for cell in nb.cells for output in cell.get("outputs", []))
+    if has_widgets and "widgets" not in nb.metadata:
+        raise SystemExit(f"export_html: {notebook.name} shows widgets but has no saved widget state; "
+                         "run it with `make notebooks`, or export without --no-execute")
     body, _ = HTMLExporter(template_name="lab", **URLS).from_notebook_node(nb)
+    body = body.replace("</head>", EXTRA_CSS + "</head>", 1)
     page = out / f"{notebook.stem}.html"
     page.write_text(body, encoding="utf-8")
     return page
