@@ -24,7 +24,8 @@ Gradients of (2), with e_ui = r_ui - r̂_ui and E the sparse m x n matrix of the
     dL/dy_i = -2 sum_{u in Omega_i} e_ui x_u + 2 lam w_i y_i    dL/dY = -2 E^T X + 2 lam W_i Y  (4)
     dL/db_u = -2 sum_{i in Omega_u} e_ui + 2 lam w_u b_u        dL/db_i = -2 sum_u e_ui + 2 lam w_i b_i
 
-The factor 2 and the minus sign are both real: some write-ups drop the 2 (absorbing it into the
+(The equation numbers are this module's own; notebooks 03 and 04 number the same formulas in the
+order they derive them.) The factor 2 and the minus sign are both real: some write-ups drop the 2 (absorbing it into the
 learning rate) and some write the residual as r̂ - r, which flips the sign.
 """
 from __future__ import annotations

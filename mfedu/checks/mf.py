@@ -32,6 +32,15 @@ def mf_loss_value(answer, ratings: Ratings, X, Y, lam: float, mu: float, bu, bi)
                                "mu + b_u + b_i + x_u . y_i.")
     if np.isclose(a, np.mean(e ** 2) + (want - e @ e), rtol=1e-9):
         return Feedback(False, "equation (4) SUMS the squared errors; you took their mean.")
+    X, Y, bu, bi = (np.asarray(v, dtype=float) for v in (X, Y, bu, bi))
+    R_swapped = mu + bu[None, :] + bi[:, None] + X @ Y.T
+    if np.isclose(a, np.sum((ratings.values - R_swapped[ratings.users, ratings.items]) ** 2)
+                  + (want - e @ e), rtol=1e-9):
+        return Feedback(False, "the biases are broadcast the wrong way round: b_u varies down the rows "
+                               "(bu[:, None]) and b_i across the columns (bi[None, :]).")
+    norms = sum(np.linalg.norm(v) for v in (X, Y, bu, bi))
+    if np.isclose(a, e @ e + lam * norms, rtol=1e-9):
+        return Feedback(False, "the penalty uses SQUARED norms: sum of X**2, not np.linalg.norm(X).")
     return Feedback(False, "predict mu + bu[:, None] + bi[None, :] + X @ Y.T, take the squared "
                            "errors in the observed cells only, then add the penalty.")
 
@@ -50,6 +59,9 @@ def tiny_minimum(answer, r: float, lam: float) -> Feedback:
     if np.isclose(a[0] * a[1], r, atol=1e-6):
         return Feedback(False, "xy = r is the minimum WITHOUT the penalty; with lam > 0 the product "
                                "shrinks (equation 7).")
+    if np.allclose(a, [t * t, t * t], atol=1e-6):
+        return Feedback(False, f"you gave x = y = r - lam = {t * t:g}; that is x^2 (equation 7 gives "
+                               "t^2), so take its square root.")
     if np.isclose(a[0] * a[1], r - lam, atol=1e-6):
         return Feedback(False, "the product is right, but the penalty also balances the two: "
                                "|x| = |y| at the minimum.")
@@ -70,8 +82,8 @@ def dense_loss(func, ratings: Ratings, lam: float, seed: int = 0) -> Feedback:
         return Feedback(False, f"your function raised {type(err).__name__}: {err}")
     want = mf_loss(ratings, X, Y, lam)
     if np.isnan(value):
-        return Feedback(False, "still NaN: a missing cell holds NaN, NaN minus anything is NaN, and "
-                               "one NaN makes the whole sum NaN. Sum only where ~np.isnan(R).")
+        return Feedback(False, "it returns NaN. Why? Try np.nan - 3 and np.sum([1.0, np.nan]), then "
+                               "decide which cells the sum in equation (2) should include.")
     if np.isclose(value, want, rtol=1e-9):
         return Feedback(True, "it skips the NaN cells. (np.nansum would also work, but a mask says "
                               "what you mean: the loss is a sum over Omega.)")

@@ -1,0 +1,103 @@
+"""Self-checks of notebooks 03-05: the right answer passes, each recognised mistake is named."""
+import numpy as np
+import pytest
+
+from mfedu import checks
+from mfedu.data import toy
+from mfedu.loss import gradients, mf_loss
+
+
+@pytest.fixture
+def problem():
+    rng = np.random.default_rng(0)
+    X, Y = rng.normal(size=(6, 2)), rng.normal(size=(6, 2))
+    bu, bi = np.linspace(-0.5, 0.5, 6), np.linspace(0.3, -0.3, 6)
+    return toy(), X, Y, bu, bi
+
+
+def test_every_check_reports_not_attempted(problem):
+    r, X, Y, bu, bi = problem
+    results = [checks.mf_loss_value(None, r, X, Y, 0.5, 3.0, bu, bi), checks.tiny_minimum(None, 2.0, 0.5),
+               checks.user_gradient(None, r, X, Y, 0.5, 3), checks.bias_step_limit(None, 197, 1.0),
+               checks.sgd_update(None, 5.0, X[0], Y[0], 0.0, 0.0, 3.0, 0.05, 0.1),
+               checks.plain_lambda(None, 0.12, 85)]
+    assert all(fb.ok is None and "replace None" in fb.message for fb in results)
+
+
+def test_mf_loss_value(problem):
+    r, X, Y, bu, bi = problem
+    R, obs = r.to_dense(), ~np.isnan(r.to_dense())
+    pen = 0.5 * (np.sum(X ** 2) + np.sum(Y ** 2) + bu @ bu + bi @ bi)
+    sq = np.sum((R - (3 + bu[:, None] + bi[None, :] + X @ Y.T))[obs] ** 2)
+    assert checks.mf_loss_value(sq + pen, r, X, Y, 0.5, 3.0, bu, bi)
+    cases = {sq: "add the L2 penalty",
+             sq + 0.5 * (np.sum(X ** 2) + np.sum(Y ** 2)): "also covers the biases",
+             np.sum((R - (3 + bu[None, :] + bi[:, None] + X @ Y.T))[obs] ** 2) + pen: "wrong way round",
+             mf_loss(r, X, Y, 0.5): "WITHOUT biases"}
+    for value, words in cases.items():
+        fb = checks.mf_loss_value(value, r, X, Y, 0.5, 3.0, bu, bi)
+        assert not fb and words in fb.message
+
+
+def test_tiny_minimum():
+    t = np.sqrt(1.5)
+    assert checks.tiny_minimum((t, t), 2.0, 0.5)
+    for answer, words in [((-t, -t), "symmetric"), ((1.0, 2.0), "WITHOUT the penalty"),
+                          ((1.5, 1.5), "square root"), ((1.0, 1.5), "balances")]:
+        fb = checks.tiny_minimum(answer, 2.0, 0.5)
+        assert not fb and words in fb.message
+
+
+def test_dense_loss(problem):
+    r = problem[0]
+
+    def right(R, X, Y, lam):
+        M = ~np.isnan(R)
+        return np.sum((R - X @ Y.T)[M] ** 2) + lam * (np.sum(X ** 2) + np.sum(Y ** 2))
+
+    def zeros(R, X, Y, lam):
+        return np.sum((np.nan_to_num(R) - X @ Y.T) ** 2) + lam * (np.sum(X ** 2) + np.sum(Y ** 2))
+
+    def starter(R, X, Y, lam):
+        return np.sum((R - X @ Y.T) ** 2) + lam * (np.sum(X ** 2) + np.sum(Y ** 2))
+
+    assert checks.dense_loss(right, r, lam=0.5)
+    assert "0-star" in checks.dense_loss(zeros, r, lam=0.5).message
+    fb = checks.dense_loss(starter, r, lam=0.5)
+    assert not fb and "NaN" in fb.message
+    assert "raised ZeroDivisionError" in checks.dense_loss(lambda *a: 1 / 0, r, lam=0.5).message
+
+
+def test_user_gradient(problem):
+    r, X, Y, _, _ = problem
+    g = gradients(r, X, Y, 0.5)["X"][3]
+    assert checks.user_gradient(g, r, X, Y, 0.5, 3)
+    for answer, words in [(-g, "sign is flipped"), (g / 2, "half the gradient"),
+                          (g - 2 * 0.5 * X[3], "penalty's derivative 2 lam x_u is missing")]:
+        fb = checks.user_gradient(answer, r, X, Y, 0.5, 3)
+        assert not fb and words in fb.message
+
+
+def test_bias_step_limit():
+    assert checks.bias_step_limit(1 / 198, 197, 1.0)
+    assert "1 / h" in checks.bias_step_limit(1 / 396, 197, 1.0).message
+    assert "factor 2" in checks.bias_step_limit(2 / 197, 197, 1.0).message
+
+
+def test_sgd_update(problem):
+    _, X, Y, _, _ = problem
+    x, y, lr, lam, mu, r = X[0], Y[0], 0.05, 0.1, 3.0, 5.0
+    e = r - (mu + x @ y)
+    right = (lr * e, lr * e, x + lr * (e * y - lam * x), y + lr * (e * x - lam * y))
+    assert checks.sgd_update(right, r, x, y, 0.0, 0.0, mu, lr, lam)
+    x_new = right[2]
+    stale = (*right[:3], y + lr * (e * x_new - lam * y))
+    assert "NEW x_u" in checks.sgd_update(stale, r, x, y, 0.0, 0.0, mu, lr, lam).message
+    doubled = (2 * lr * e, *right[1:])
+    assert "absorbs the factor 2" in checks.sgd_update(doubled, r, x, y, 0.0, 0.0, mu, lr, lam).message
+    assert "tuple" in checks.sgd_update(3.0, r, x, y, 0.0, 0.0, mu, lr, lam).message
+
+
+def test_plain_lambda():
+    assert checks.plain_lambda(0.12 * 85, 0.12, 85)
+    assert "multiply" in checks.plain_lambda(0.12 / 85, 0.12, 85).message
