@@ -193,6 +193,12 @@ def _opaque_light_border(png: bytes) -> bool:
     return bool(border[:, 3].min() == 255 and border[:, :3].mean() > 240)
 
 
+def _pixels(png: bytes) -> int:
+    from PIL import Image
+    width, height = Image.open(io.BytesIO(png)).size
+    return width * height
+
+
 def _img_png(img) -> bytes:
     """The PNG the kernel sent, decoded from the <img> data URL."""
     src = img.get_attribute("src")
@@ -348,35 +354,31 @@ def test_panel_redraws_when_slider_moves(notebook, notebooks, artifacts):
         png0 = _img_png(explorer.locator(".widget-output img").first)
         explorer.screenshot(path=shot("1_before"))
 
-        # 1) the keyboard: ArrowRight on the focused handle moves it one step, and one update
-        #    (recompute + redraw in the kernel) replaces the figure
-        def arrow_right():
-            handle.focus()
-            page.keyboard.press("ArrowRight")
-        png1 = _move_and_wait(page, explorer, arrow_right)
-        value1 = float(handle.get_attribute("aria-valuenow"))
-        explorer.screenshot(path=shot("2_after_arrowright"))
-        assert value1 > value0, f"{notebook}: ArrowRight did not move the slider ({value0} -> {value1})"
-        changed = _png_diff(png0, png1)
-        assert changed > 0.0005, (f"{notebook}: slider {value0:g} -> {value1:g}, but only {changed:.3%} "
-                                  "of the figure's pixels changed")
-
-        # 2) a value typed into the slider's readout: a far move, a visibly different figure
+        # 1) one arrow key on the focused handle: one step, one update (recompute + redraw in
+        #    the kernel) replaces the figure. Right, unless the slider already sits at its maximum.
         lo, hi = (float(handle.get_attribute(a)) for a in ("aria-valuemin", "aria-valuemax"))
-        target = round(lo + (0.75 if value1 < (lo + hi) / 2 else 0.25) * (hi - lo))
+        key = "ArrowRight" if value0 < hi else "ArrowLeft"
+        png1 = _move_and_wait(page, explorer, lambda: (handle.focus(), page.keyboard.press(key)))
+        value1 = float(handle.get_attribute("aria-valuenow"))
+        explorer.screenshot(path=shot(f"2_after_{key}"))
+        assert (value1 > value0) if key == "ArrowRight" else (value1 < value0), \
+            f"{notebook}: {key} did not move the slider ({value0:g} -> {value1:g})"
+        # one step may change little (in 03, ranks above 2 differ only in the title), but
+        # something visible must change: a redrawn title digit is about 70 pixels
+        changed = _png_diff(png0, png1)
+        assert changed * _pixels(png1) >= 20, (f"{notebook}: slider {value0:g} -> {value1:g}, but "
+                                               f"only {changed:.3%} of the figure's pixels changed")
 
-        def type_value():
-            explorer.locator(".widget-readout").first.click()
-            page.keyboard.press("Control+A")
-            page.keyboard.type(f"{target:g}")
-            page.keyboard.press("Enter")
-        png2 = _move_and_wait(page, explorer, type_value)
+        # 2) a far move: End (or Home from the upper half) jumps to the end of the range
+        key = "End" if value1 < (lo + hi) / 2 else "Home"
+        png2 = _move_and_wait(page, explorer, lambda: (handle.focus(), page.keyboard.press(key)))
         value2 = float(handle.get_attribute("aria-valuenow"))
-        explorer.screenshot(path=shot("3_after_typed_value"))
-        assert abs(value2 - target) <= 1 and value2 != value1, (value1, target, value2)
+        explorer.screenshot(path=shot(f"3_after_{key}"))
+        assert value2 == (hi if key == "End" else lo), (key, value1, value2)
         changed = _png_diff(png1, png2)
-        assert changed > 0.005, (f"{notebook}: slider {value1:g} -> {value2:g}, but only {changed:.3%} "
-                                 "of the figure's pixels changed")
+        print(f"{notebook}: {changed:.2%} of the figure changed from {value1:g} to {value2:g}")
+        assert changed > 0.005, (f"{notebook}: slider {value1:g} -> {value2:g} (across its range), but "
+                                 f"only {changed:.3%} of the figure's pixels changed")
 
         # 3) dark theme: every figure (the panel's and the static ones) keeps an opaque light
         #    background of its own, so its dark text and lines stay readable on a dark page
@@ -398,7 +400,7 @@ def test_panel_redraws_when_slider_moves(notebook, notebooks, artifacts):
         notebooks.close(notebook)
 
 
-HTML_NOTEBOOK = "01_evd_and_svd.ipynb"      # the one the export test executes and opens
+HTML_NOTEBOOK = "01_evd_and_svd.ipynb"      # the one the export test exports and opens
 
 
 def test_html_export_shows_first_view_offline(browser, artifacts, tmp_path):
