@@ -18,7 +18,7 @@ def problem():
 def test_every_check_reports_not_attempted(problem):
     r, X, Y, bu, bi = problem
     results = [checks.mf_loss_value(None, r, X, Y, 0.5, 3.0, bu, bi), checks.tiny_minimum(None, 2.0, 0.5),
-               checks.user_gradient(None, r, X, Y, 0.5, 3), checks.bias_step_limit(None, 197, 1.0),
+               checks.item_gradient(None, r, X, Y, 0.5, 3), checks.bias_step_limit(None, 197, 10.0),
                checks.sgd_update(None, 5.0, X[0], Y[0], 0.0, 0.0, 3.0, 0.05, 0.1),
                checks.plain_lambda(None, 0.12, 85)]
     assert all(fb.ok is None and "replace None" in fb.message for fb in results)
@@ -68,20 +68,25 @@ def test_dense_loss(problem):
     assert "raised ZeroDivisionError" in checks.dense_loss(lambda *a: 1 / 0, r, lam=0.5).message
 
 
-def test_user_gradient(problem):
+def test_item_gradient(problem):
     r, X, Y, _, _ = problem
-    g = gradients(r, X, Y, 0.5)["X"][3]
-    assert checks.user_gradient(g, r, X, Y, 0.5, 3)
-    for answer, words in [(-g, "sign is flipped"), (g / 2, "half the gradient"),
-                          (g - 2 * 0.5 * X[3], "penalty's derivative 2 lam x_u is missing")]:
-        fb = checks.user_gradient(answer, r, X, Y, 0.5, 3)
-        assert not fb and words in fb.message
+    g = gradients(r, X, Y, 0.5)
+    right, data, pen = g["Y"][3], g["Y"][3] - 2 * 0.5 * Y[3], 2 * 0.5 * Y[3]
+    assert checks.item_gradient(right, r, X, Y, 0.5, 3)
+    for answer, words in [(-right, "sign is flipped"), (-data + pen, "data term has the wrong sign"),
+                          (right / 2, "half the gradient"), (data / 2 + pen, "lost its factor 2"),
+                          (data, "2 lam y_i is missing"), (data - pen, "+2 lam y_i"),
+                          (g["X"][3], "USER number")]:
+        fb = checks.item_gradient(answer, r, X, Y, 0.5, 3)
+        assert not fb and words in fb.message, (words, fb)
 
 
 def test_bias_step_limit():
-    assert checks.bias_step_limit(1 / 198, 197, 1.0)
-    assert "1 / h" in checks.bias_step_limit(1 / 396, 197, 1.0).message
-    assert "factor 2" in checks.bias_step_limit(2 / 197, 197, 1.0).message
+    assert checks.bias_step_limit(1 / 207, 197, 10.0)
+    for answer, words in [(1 / 414, "1 / h"), (1 / 197, "leaves out lambda"), (2 / 207, "lost its factor 2"),
+                          (0.005, "three significant"), (0.00383, "whole problem")]:
+        fb = checks.bias_step_limit(answer, 197, 10.0)
+        assert not fb and words in fb.message, (answer, fb)
 
 
 def test_sgd_update(problem):

@@ -10,7 +10,7 @@ ALS), ``implicit`` (07: implicit ALS, ranking metrics).
 from ._feedback import Feedback
 from .svd import (density, most_rated, singular_values, left_vectors, eckart_young, top_unseen,
                   user_mean_impute, damped_item_means)
-from .mf import (mf_loss_value, tiny_minimum, dense_loss, user_gradient, bias_step_limit, sgd_update,
+from .mf import (mf_loss_value, tiny_minimum, dense_loss, item_gradient, bias_step_limit, sgd_update,
                  plain_lambda)
 from .als import *          # noqa: F401,F403  (each module lists its checks in __all__)
 from .implicit import *     # noqa: F401,F403

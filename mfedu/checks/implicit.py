@@ -4,6 +4,119 @@ from __future__ import annotations
 import numpy as np
 
 from ..data import Ratings
+from ..metrics import precision_at_k
 from ._feedback import Feedback, _start
 
-__all__: list[str] = []      # the names notebook 07 calls as mfedu.checks.<name>
+__all__: list[str] = ["preference_confidence", "precision_one_user", "implicit_user_step"]
+
+
+# ----------------------------------------------------------------------------- exercise 07.1
+
+def preference_confidence(answer, r, alpha: float) -> Feedback:
+    """Exercise 07.1: p_ui = 1 if r_ui > 0 else 0 and c_ui = 1 + alpha r_ui, for a row of counts r.
+
+    ``answer`` is a pair (p, c) of arrays shaped like r.
+    """
+    if answer is None:
+        return Feedback(None, "replace None with your code, then run this cell again.")
+    if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+        return Feedback(False, "return a pair (p, c): the preferences, then the confidences.")
+    r = np.asarray(r, dtype=float)
+    p, fb = _start(answer[0], r.shape, "p")
+    if fb is not None:
+        return fb
+    c, fb = _start(answer[1], r.shape, "c")
+    if fb is not None:
+        return fb
+    want_p = (r > 0).astype(float)
+    want_c = 1.0 + alpha * r
+    p_ok, c_ok = np.allclose(p, want_p), np.allclose(c, want_c)
+    if p_ok and c_ok:
+        return Feedback(True, "p is 1 wherever the count is positive and 0 elsewhere; c = 1 + alpha r "
+                              "is 1 on the unplayed items (equations 1 and 2).")
+    if np.allclose(p, want_c) and np.allclose(c, want_p):
+        return Feedback(False, "p and c are swapped: return (p, c).")
+    if not p_ok:
+        if np.allclose(p, r):
+            return Feedback(False, "p is the preference, 0 or 1: p = 1 where r > 0, not the count itself.")
+        return Feedback(False, "p should be 1.0 where r > 0 and 0.0 where r = 0, e.g. (r > 0).astype(float).")
+    if np.allclose(c, 1.0 + alpha * want_p):
+        return Feedback(False, "alpha multiplies the COUNT r_ui, not the preference p_ui: c = 1 + alpha r, "
+                               "so two plays and two hundred plays get different confidences.")
+    if np.allclose(c, alpha * r):
+        return Feedback(False, "the 1 + is missing: an unplayed item must keep confidence 1 (c = 1 + alpha r), "
+                               "otherwise the zeros drop out of the loss.")
+    if np.allclose(c, 1.0 + r):
+        return Feedback(False, "multiply the count by alpha: c = 1 + alpha r.")
+    return Feedback(False, f"c should be 1 + alpha r, e.g. c[0] = {want_c.flat[0]:g}; got {c.flat[0]:g}.")
+
+
+# ----------------------------------------------------------------------------- exercise 07.2
+
+def precision_one_user(answer, scores, train_items, test_items, k: int = 10) -> Feedback:
+    """Exercise 07.2: precision@k for one user, training items excluded from the candidates."""
+    a, fb = _start(answer, (), "precision@k")
+    if fb is not None:
+        return fb
+    scores = np.asarray(scores, dtype=float)
+    n = len(scores)
+    train_items, test_items = np.asarray(train_items, dtype=int), np.asarray(test_items, dtype=int)
+    test = Ratings(np.zeros(len(test_items), int), test_items, np.ones(len(test_items)), 1, n)
+    train = Ratings(np.zeros(len(train_items), int), train_items, np.ones(len(train_items)), 1, n)
+    want = precision_at_k(scores[None, :], test, train, k)
+    hits = round(want * k)
+    if np.isclose(a, want):
+        return Feedback(True, f"{hits} of the top {k} unseen items are test items: {hits}/{k} = {want:.2f}.")
+    raw_top = np.argsort(-scores, kind="stable")[:k]
+    raw_hits = np.isin(raw_top, test_items).sum()
+    if np.isclose(a, raw_hits / k) and not np.isclose(raw_hits / k, want):
+        return Feedback(False, "remove the user's training items before taking the top k: they are not "
+                               "candidates (recommending what someone already played is no help), and "
+                               "here they push test items out of the list.")
+    if np.isclose(a, hits / len(test_items)) and not np.isclose(hits / len(test_items), want):
+        return Feedback(False, "that divides by the number of relevant (test) items, which is recall@k; "
+                               f"precision@k divides the hits by k = {k}.")
+    if np.isclose(a, hits):
+        return Feedback(False, f"that is the number of hits; precision@k divides it by k = {k}.")
+    return Feedback(False, "set the training items' scores to -inf, take the k highest scores, count "
+                           "how many are test items, divide by k.")
+
+
+# ----------------------------------------------------------------------------- exercise 07.3
+
+def implicit_user_step(answer, Y, items, counts, lam: float, alpha: float) -> Feedback:
+    """Exercise 07.3: x_u = (Y^T Y + Y_u^T (C_u - I) Y_u + lam I)^{-1} Y_u^T c_u for one user."""
+    Y = np.asarray(Y, dtype=float)
+    k = Y.shape[1]
+    a, fb = _start(answer, (k,), "x_u")
+    if fb is not None:
+        return fb
+    items, counts = np.asarray(items, dtype=int), np.asarray(counts, dtype=float)
+    Y_u, c_u = Y[items], 1.0 + alpha * counts
+    I = np.eye(k)
+    solve = np.linalg.solve
+    want = solve(Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ c_u)
+    if np.allclose(a, want, rtol=1e-6, atol=1e-10):
+        return Feedback(True, "Y^T Y once, plus the n_u rank-one corrections (c_ui - 1) y_i y_i^T: the same "
+                              "x_u as the dense Y^T C^u Y, at O(k^2 n_u + k^3) instead of O(k^2 n).")
+    weighted = Y_u.T @ (c_u[:, None] * Y_u)
+    mistakes = [
+        (Y_u.T @ (c_u[:, None] * Y_u) + lam * I, Y_u.T @ c_u,
+         "that sums over the played items only, as explicit ALS does; the unplayed items (p = 0, c = 1) "
+         "belong in the loss too: start from Y^T Y over ALL items."),
+        (Y.T @ Y + weighted + lam * I, Y_u.T @ c_u,
+         "the played items are counted twice: Y^T Y already holds y_i y_i^T once for each of them, so "
+         "add (c_ui - 1) y_i y_i^T, not c_ui y_i y_i^T."),
+        (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u), Y_u.T @ c_u,
+         "lam I is missing from the matrix."),
+        (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ counts,
+         "the right-hand side is Y^T C^u p(u) = sum c_ui y_i over the played items: the targets are the "
+         "preferences p = 1 weighted by c, not the counts."),
+        (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ np.ones(len(items)),
+         "the right-hand side is Y^T C^u p(u): weight each played item's y_i by its confidence c_ui."),
+    ]
+    for A, b, message in mistakes:
+        if np.allclose(a, solve(A, b), rtol=1e-6, atol=1e-10):
+            return Feedback(False, message)
+    return Feedback(False, "build A = Y.T @ Y + Y_u.T @ ((c_u - 1)[:, None] * Y_u) + lam * I and "
+                           "b = Y_u.T @ c_u, then x_u = np.linalg.solve(A, b) (equations 5 and 6).")
