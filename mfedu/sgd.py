@@ -21,7 +21,8 @@ sgd: one rating at a time, a fresh random order every epoch (Funk 2006; Koren, B
     y_i <- y_i + lr (e_ui x_u - lam y_i)      before this rating
 This is -(lr/2) times the gradient of the per-rating term
     l_ui = e_ui^2 + lam (b_u^2 + b_i^2 + ||x_u||^2 + ||y_i||^2),
-so lr is HALF the gradient step (the 2 is absorbed, as in Surprise). Summed over Omega the l_ui
+so the step is lr/2 times the gradient (the 2 is absorbed, as in Surprise): the same
+number as a gradient-descent rate on l_ui means half the step. Summed over Omega the l_ui
 give ``mf_loss(weighted=True)``: a user with n_u ratings is penalised n_u times, so SGD's lam is
 the WEIGHTED lambda (w_u = n_u, w_i = n_i), not the plain one of gradient_descent.
 
@@ -86,7 +87,7 @@ def conflict_free_batches(users, items) -> list[np.ndarray]:
     """Split a sequence of ratings into batches in which no user and no item repeats.
 
     Rating j goes to level  l_j = 1 + max(last level of user u_j, last level of item i_j)
-    (a greedy colouring of the edges of the user-item graph, in sequence order). Two ratings
+    (the dependency graph layered by its longest chain ending at each rating). Two ratings
     that share a user or an item are then in different batches, the earlier one first, and
     ratings that share neither do not affect each other: so applying the SGD updates batch by
     batch, each batch at once, gives exactly the sequential result. There are at least

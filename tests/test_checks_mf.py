@@ -101,6 +101,12 @@ def test_sgd_update(problem):
     doubled = (2 * lr * e, *right[1:])
     assert "absorbs the factor 2" in checks.sgd_update(doubled, r, x, y, 0.0, 0.0, mu, lr, lam).message
     assert "tuple" in checks.sgd_update(3.0, r, x, y, 0.0, 0.0, mu, lr, lam).message
+    halved = (lr * e / 2, lr * e / 2, x + lr / 2 * (e * y - lam * x), y + lr / 2 * (e * x - lam * y))
+    assert "not lr / 2" in checks.sgd_update(halved, r, x, y, 0.0, 0.0, mu, lr, lam).message
+    swapped = (right[0], right[1], right[3], right[2])
+    assert "swapped" in checks.sgd_update(swapped, r, x, y, 0.0, 0.0, mu, lr, lam).message
+    no_penalty = (right[0], right[1], x + lr * e * y, right[3])
+    assert "lost its penalty" in checks.sgd_update(no_penalty, r, x, y, 0.0, 0.0, mu, lr, lam).message
 
 
 def test_plain_lambda():

@@ -182,23 +182,36 @@ def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float,
     e = r_ui - (mu + b_u + b_i + x_u @ y_i)
     want = (b_u + lr * (e - lam * b_u), b_i + lr * (e - lam * b_i),
             x_u + lr * (e * y_i - lam * x_u), y_i + lr * (e * x_u - lam * y_i))
-    if all(np.allclose(a, w) for a, w in zip(parts, want)):
+    ok = [np.allclose(a, w) for a, w in zip(parts, want)]
+    if all(ok):
         return Feedback(True, f"e_ui = {e:.4f}; every parameter moved by lr (e_ui * ... - lam * itself).")
-    if all(np.allclose(a, w) for a, w in zip(parts[:3], want[:3])):
-        x_new = want[2]
-        if np.allclose(parts[3], y_i + lr * (e * x_new - lam * y_i)):
-            return Feedback(False, "y_i used the NEW x_u; both updates must use the values from before "
-                                   "this rating (keep a copy of x_u).")
-        return Feedback(False, "b_u, b_i and x_u are right; y_i <- y_i + lr (e_ui x_u - lam y_i).")
-    e_nobias = r_ui - x_u @ y_i
-    if np.isclose(parts[0], b_u + lr * (e_nobias - lam * b_u)):
+    if ok[2] and not ok[3] and np.allclose(parts[3], y_i + lr * (e * want[2] - lam * y_i)):
+        return Feedback(False, "y_i used the NEW x_u; both updates must use the values from before "
+                               "this rating (keep a copy of x_u).")
+    if np.allclose(parts[2], want[3]) and np.allclose(parts[3], want[2]):
+        return Feedback(False, "x_u and y_i are swapped in your tuple: return (b_u, b_i, x_u, y_i).")
+    step = want[0] - b_u                  # the correct change of b_u
+    if np.isclose(parts[0], b_u + step / 2):
+        return Feedback(False, "that is half the step: equation (2) already absorbs the factor 2 of the "
+                               "gradient, so use lr itself, not lr / 2.")
+    if np.isclose(parts[0], b_u + 2 * step):
+        return Feedback(False, "equation (2) absorbs the factor 2 into lr: use lr, not 2 lr.")
+    if np.isclose(parts[0], b_u + lr * ((r_ui - x_u @ y_i) - lam * b_u)):
         return Feedback(False, "the error must use the full prediction mu + b_u + b_i + x_u . y_i.")
-    if np.isclose(parts[0], b_u - lr * (e - lam * b_u)) or np.isclose(parts[0], b_u + lr * (-e - lam * b_u)):
+    if np.isclose(parts[0], b_u - lr * (e - lam * b_u)):
         return Feedback(False, "the sign is off: with e_ui = r_ui - r̂_ui the biases move by "
                                "+lr (e_ui - lam b), towards the rating.")
-    if np.isclose(parts[0], b_u + 2 * lr * (e - lam * b_u)):
-        return Feedback(False, "equation (2) absorbs the factor 2 into lr: use lr, not 2 lr.")
-    if np.isclose(parts[0], b_u + lr * e):
+    if ok[0] and ok[1]:
+        if np.allclose(parts[2], x_u + lr * e * y_i):
+            return Feedback(False, "b_u and b_i are right; x_u lost its penalty: x_u + lr (e y_i - lam x_u).")
+        if np.allclose(parts[2], x_u + lr * (e * x_u - lam * x_u)):
+            return Feedback(False, "b_u and b_i are right; x_u moves along y_i (e y_i), not along itself.")
+        if ok[2]:
+            return Feedback(False, "b_u, b_i and x_u are right; y_i <- y_i + lr (e_ui x_u - lam y_i), "
+                                   "with the old x_u.")
+        return Feedback(False, "b_u and b_i are right; x_u <- x_u + lr (e_ui y_i - lam x_u), with e_ui "
+                               "computed once, before any update.")
+    if not ok[0] and np.isclose(parts[0], b_u + lr * e) and lam * b_u != 0:
         return Feedback(False, "the regularisation term is missing: b_u <- b_u + lr (e_ui - lam b_u).")
     return Feedback(False, "compute e = r - (mu + b_u + b_i + x_u @ y_i) once, then apply the four "
                            "lines of equation (2) using the old x_u and y_i.")
