@@ -75,6 +75,7 @@ def test_fold_in_biased(weighted):
     verdict(check(ridge(Yt, r, reg)), False, "right-hand side")
     verdict(check(ridge(Yt, r - mu - bi[idx], other)), False, "ALS-WR" if weighted else "plain")
     verdict(check(ridge(Yt, r - mu - bi[idx], 0.0)), False, "penalty is missing")
+    verdict(check(ridge(Yt, r - mu - bi[idx], 1.0 * (len(idx) if weighted else 1))), False, "trained with lam")
     D = reg * np.eye(3)
     D[-1, -1] = 0.0
     verdict(check(np.linalg.solve(Yt.T @ Yt + D, Yt.T @ (r - mu - bi[idx]))), False, "penalised too")

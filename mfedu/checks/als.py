@@ -49,8 +49,10 @@ def normal_equations(answer, ratings: Ratings, Y, lam: float, user: int,
                                "Y_u^T Y_u.")
     for factor, why in ((2.0, "2 lam"), (0.5, "lam / 2")):
         if np.allclose(a, _ridge(Y[idx], r_u, factor * reg), rtol=1e-6):
-            return Feedback(False, f"you used {why}: the factor 2 of the gradient (3) is on both "
-                                   "terms, so it cancels and lam stays as it is.")
+            return Feedback(False, f"you used {why} = {factor * lam:g} instead of lam = {lam:g}. If "
+                                   "that is a leftover variable, type the number; if it is the "
+                                   "gradient's factor 2, note that it is on both terms of (3), so it "
+                                   "cancels and lam stays as it is.")
     r_zero = np.zeros(Y.shape[0])
     r_zero[idx] = r_u
     for w in {reg, lam, lam * n_u, lam * Y.shape[0]}:
@@ -58,7 +60,7 @@ def normal_equations(answer, ratings: Ratings, Y, lam: float, user: int,
             return Feedback(False, "you used ALL items, treating the unrated ones as 0 stars; use "
                                    "only the rows of Y for the items the user rated (Y_u).")
     return Feedback(False, "take Y_u = Y[rated] and r_u = R[u, rated], then solve "
-                           "(Y_u.T @ Y_u + lam * np.eye(k)) x = Y_u.T @ r_u (equation 4).")
+                           "(Y_u.T @ Y_u + lam * np.eye(Y.shape[1])) x = Y_u.T @ r_u (equation 4).")
 
 
 # ----------------------------------------------------------------------------- exercise 06.2
@@ -121,6 +123,11 @@ def fold_in_biased(answer, ratings_of_new_user, Y, lam: float, mu: float, bi,
         return Feedback(False, "the model uses the plain lam, not lam n_u.")
     if close(_ridge(Yt, r - mu - bi[idx], 0.0)):
         return Feedback(False, "the penalty is missing: add lam n_u I (ALS-WR) to the matrix.")
+    for wrong in (1.0, 0.12, 0.5, 5.0):
+        for w in (wrong * n, wrong):
+            if not np.isclose(w, reg) and close(_ridge(Yt, r - mu - bi[idx], w)):
+                return Feedback(False, f"you used lam = {wrong:g}; the model was trained with lam = "
+                                       f"{lam:g} (type the number: other cells reassigned lam).")
     D = reg * np.eye(k + 1)
     D[-1, -1] = 0.0
     if close(np.linalg.solve(Yt.T @ Yt + D, Yt.T @ (r - mu - bi[idx]))):
@@ -131,5 +138,5 @@ def fold_in_biased(answer, ratings_of_new_user, Y, lam: float, mu: float, bi,
         return Feedback(False, "b must be solved together with x: append a column of ones to Y_u "
                                "and solve for [x, b] in one system (equation 7).")
     return Feedback(False, "build Yt = np.column_stack([Y[items], np.ones(n)]) and solve "
-                           "(Yt.T @ Yt + lam * n * np.eye(k + 1)) z = Yt.T @ (r - mu - bi[items]); "
+                           "(Yt.T @ Yt + lam * n * np.eye(Yt.shape[1])) z = Yt.T @ (r - mu - bi[items]); "
                            "x = z[:-1], b = z[-1].")
