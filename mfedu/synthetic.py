@@ -42,6 +42,7 @@ GENRE_SHARE = np.array([0.24, 0.20, 0.14, 0.12, 0.10, 0.09, 0.06, 0.05])
 TASTE_SD = np.array([0.15, 0.20, 0.70, 0.70, 0.80, 0.25, 0.30, 0.20])
 OFF_GENRE_SD = 0.08                                      # how much items mix genres
 STAR_SHARE = np.array([0.06, 0.11, 0.27, 0.34, 0.21])   # MovieLens-100K's histogram, 1..5 stars
+PULL_EXPLICIT, PULL_IMPLICIT = 0.8, 2.0                  # how strongly taste steers what is rated/played
 
 
 @dataclass(frozen=True, eq=False)
@@ -52,6 +53,8 @@ class Truth:
     true global offset and biases. sigma: sd of the opinion noise eps. thresholds: the cut
     points t_1..t_4 between stars. noise: eps for each explicit rating (aligned with it).
     item_genre: each item's dominant genre (an index into GENRES).
+    log_pop (n,): each item's log popularity; score_mean: the mean of s*_ui over all m n pairs.
+    Together they give the weights with which the pairs were drawn (``play_weight``).
     """
 
     X: np.ndarray
@@ -64,6 +67,8 @@ class Truth:
     noise: np.ndarray
     item_genre: np.ndarray
     genres: tuple[str, ...] = GENRES
+    log_pop: np.ndarray | None = None
+    score_mean: float = 0.0
 
     def score(self, users, items) -> np.ndarray:
         """s*_ui = mu* + b*_u + b*_i + x*_u . y*_i for arrays of users and items."""
@@ -72,6 +77,14 @@ class Truth:
         if len(u) != len(i):
             raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
         return self.mu + self.bu[u] + self.bi[i] + np.einsum("jk,jk->j", self.X[u], self.Y[i])
+
+    def play_weight(self, users, items) -> np.ndarray:
+        """log pop_i + PULL_IMPLICIT (s*_ui - score_mean): the log weight with which the implicit
+        pairs were drawn, so ranking a user's items by it is the oracle ranking of what gets played."""
+        if self.log_pop is None:
+            raise ValueError("this Truth has no log_pop (it was built without popularities)")
+        i = check_ids(items, "items", len(self.bi), "n_items")
+        return self.log_pop[i] + PULL_IMPLICIT * (self.score(users, items) - self.score_mean)
 
     def expected_rating(self, users, items) -> np.ndarray:
         """E[r_ui] = 1 + sum_j Phi((s*_ui - t_j) / sigma): the oracle prediction."""
@@ -124,7 +137,7 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     mu, sigma = 3.5, 0.8
 
     m_all = mu + bu[:, None] + bi[None, :] + X @ Y.T          # s*_ui for every pair, m x n
-    users, items = _draw_pairs(rng, n_u, log_pop, m_all - m_all.mean(), pull=0.8)
+    users, items = _draw_pairs(rng, n_u, log_pop, m_all - m_all.mean(), pull=PULL_EXPLICIT)
     eps = sigma * rng.normal(size=len(users))
     z = m_all[users, items] + eps
     thresholds = np.quantile(z, np.cumsum(STAR_SHARE)[:-1])
@@ -135,13 +148,14 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     explicit = Ratings(users, items, stars.astype(float), n_users, n_items, user_labels, labels)
 
     # Implicit: who played what, and how often. Plays follow affinity more strongly.
-    p_users, p_items = _draw_pairs(rng, n_u, log_pop, m_all - m_all.mean(), pull=2.0)
+    p_users, p_items = _draw_pairs(rng, n_u, log_pop, m_all - m_all.mean(), pull=PULL_IMPLICIT)
     m = m_all[p_users, p_items] - mu
     counts = 1 + rng.poisson(np.exp(0.5 + 0.9 * m + 0.9 * rng.normal(size=len(m))))
     implicit = Ratings(p_users, p_items, counts.astype(float), n_users, n_items, user_labels, labels)
 
-    truth = Truth(X, Y, mu, bu, bi, sigma, thresholds, eps, item_genre)
-    for arr in (X, Y, bu, bi, thresholds, eps, item_genre):
+    truth = Truth(X, Y, mu, bu, bi, sigma, thresholds, eps, item_genre, GENRES, log_pop,
+                  float(m_all.mean()))
+    for arr in (X, Y, bu, bi, thresholds, eps, item_genre, log_pop):
         arr.flags.writeable = False
     return Synthetic(explicit, implicit, truth)
 

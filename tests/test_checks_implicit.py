@@ -37,7 +37,10 @@ def test_preference_confidence():
     verdict(checks.preference_confidence((R_ROW, c), R_ROW, ALPHA), False, "not the count")
     verdict(checks.preference_confidence((1 - p, c), R_ROW, ALPHA), False, "(r > 0)")
     verdict(checks.preference_confidence((p, c + 2), R_ROW, ALPHA), False, "1 + alpha r")
-    verdict(checks.preference_confidence(p, R_ROW, ALPHA), False, "pair")
+    verdict(checks.preference_confidence(p, R_ROW, ALPHA), False, "tuple")
+    verdict(checks.preference_confidence((p, 1 + ALPHA * np.log1p(R_ROW)), R_ROW, ALPHA), False, "log confidence")
+    fb = checks.preference_confidence((p, c + 2 * p), R_ROW, ALPHA)   # wrong only where r > 0
+    verdict(fb, False, "for r = 3 that is 2.5")
     verdict(checks.preference_confidence((p[:3], c), R_ROW, ALPHA), False, "shape (5,)")
     verdict(checks.preference_confidence((p, c * np.nan), R_ROW, ALPHA), False, "NaN")
 
@@ -101,5 +104,9 @@ def test_implicit_user_step(step):
             False, "not the counts")
     verdict(checks.implicit_user_step(solve(trick + lam * I, Y_u.sum(axis=0)), Y, items, counts, lam, alpha),
             False, "confidence c_ui")
+    verdict(checks.implicit_user_step(solve(trick + lam * len(items) * I, b), Y, items, counts, lam, alpha),
+            False, "plain lambda")
+    verdict(checks.implicit_user_step(solve(trick + lam * I, Y_u.T @ (c_u - 1)), Y, items, counts, lam, alpha),
+            False, "matrix only")
     verdict(checks.implicit_user_step(dense + 1, Y, items, counts, lam, alpha), False, "np.linalg.solve")
     verdict(checks.implicit_user_step(dense[:2], Y, items, counts, lam, alpha), False, "shape (4,)")

@@ -181,3 +181,14 @@ def test_load_synthetic_errors(tmp_path):
         load_synthetic("ratings")
     with pytest.raises(FileNotFoundError, match="python -m mfedu.synthetic"):
         load_synthetic("explicit", data_home=tmp_path)
+
+
+def test_play_weight_is_the_implicit_drawing_weight():
+    data = make_synthetic(seed=3, n_users=60, n_items=90, n_ratings=1500)
+    t, imp = data.truth, data.implicit
+    users, items = np.repeat(np.arange(60), 90), np.tile(np.arange(90), 60)
+    w = t.play_weight(users, items)
+    assert np.allclose(w, t.log_pop[items] + 2.0 * (t.score(users, items) - t.score_mean))
+    assert np.isclose(t.score_mean, t.score(users, items).mean())
+    # pairs were drawn with probability ~ exp(w): the played pairs carry far larger weights
+    assert t.play_weight(imp.users, imp.items).mean() > w.mean() + 1.0

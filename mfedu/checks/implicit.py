@@ -20,7 +20,7 @@ def preference_confidence(answer, r, alpha: float) -> Feedback:
     if answer is None:
         return Feedback(None, "replace None with your code, then run this cell again.")
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return Feedback(False, "return a pair (p, c): the preferences, then the confidences.")
+        return Feedback(False, "return a tuple (p, c): the preferences, then the confidences.")
     r = np.asarray(r, dtype=float)
     p, fb = _start(answer[0], r.shape, "p")
     if fb is not None:
@@ -48,7 +48,12 @@ def preference_confidence(answer, r, alpha: float) -> Feedback:
                                "otherwise the zeros drop out of the loss.")
     if np.allclose(c, 1.0 + r):
         return Feedback(False, "multiply the count by alpha: c = 1 + alpha r.")
-    return Feedback(False, f"c should be 1 + alpha r, e.g. c[0] = {want_c.flat[0]:g}; got {c.flat[0]:g}.")
+    if np.allclose(c, 1.0 + alpha * np.log1p(r)):
+        return Feedback(False, "that is the log confidence (3); this exercise asks for the linear one (2), "
+                               "c = 1 + alpha r.")
+    j = int(np.flatnonzero(~np.isclose(c, want_c))[0])
+    return Feedback(False, f"c should be 1 + alpha r; for r = {r.flat[j]:g} that is {want_c.flat[j]:g}, "
+                           f"you have {c.flat[j]:g}.")
 
 
 # ----------------------------------------------------------------------------- exercise 07.2
@@ -114,6 +119,11 @@ def implicit_user_step(answer, Y, items, counts, lam: float, alpha: float) -> Fe
          "preferences p = 1 weighted by c, not the counts."),
         (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ np.ones(len(items)),
          "the right-hand side is Y^T C^u p(u): weight each played item's y_i by its confidence c_ui."),
+        (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * len(items) * I, Y_u.T @ c_u,
+         "implicit ALS uses the plain lambda, lam I, with no n_u weighting (that was ALS-WR in notebook 06)."),
+        (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ (c_u - 1.0),
+         "the -1 correction belongs to the matrix only: the right-hand side is Y^T C^u p(u) = "
+         "sum c_ui y_i, with the full confidence."),
     ]
     for A, b, message in mistakes:
         if np.allclose(a, solve(A, b), rtol=1e-6, atol=1e-10):
