@@ -45,6 +45,11 @@ ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = [
     "01_evd_and_svd.ipynb",
     "02_truncated_svd_recommendation.ipynb",
+    "03_mf_loss.ipynb",
+    "04_gradients.ipynb",
+    "05_sgd.ipynb",
+    "06_explicit_als.ipynb",
+    "07_implicit_als.ipynb",
 ]
 
 CHROMIUM = Path(os.environ.get("MFEDU_CHROMIUM", "/usr/bin/chromium"))
