@@ -97,7 +97,7 @@ class Explorer:
                                   "text/plain": "<explorer figure>"})]
         if self.text:
             outputs.append(_display_data({
-                "text/html": f"<pre style='font-size: 14px'>{html.escape(self.text)}</pre>",
+                "text/html": f"<pre style='font-size: 14px; font-family: monospace'>{html.escape(self.text)}</pre>",
                 "text/plain": self.text}))
         self.output.outputs = tuple(outputs)
         self.seconds.append(time.perf_counter() - start)
