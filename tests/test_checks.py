@@ -6,13 +6,7 @@ from mfedu import checks
 from mfedu.data import load_synthetic, toy, train_test_split
 from mfedu.svdrec import impute
 
-
-def verdict(fb, ok, *words):
-    assert fb.ok is ok, repr(fb)
-    for w in words:
-        assert w in fb.message, (w, fb.message)
-    mark = {True: "Correct:", False: "Not yet:", None: "Not attempted:"}[ok]
-    assert repr(fb).startswith(mark) and bool(fb) is bool(ok)
+from checkutil import verdict      # tests/checkutil.py
 
 
 @pytest.fixture(scope="module")

@@ -6,13 +6,7 @@ from mfedu import checks
 from mfedu.als import als_explicit, fold_in
 from mfedu.data import toy
 
-
-def verdict(fb, ok, *words):
-    assert fb.ok is ok, repr(fb)
-    for w in words:
-        assert w in fb.message, (w, fb.message)
-    mark = {True: "Correct:", False: "Not yet:", None: "Not attempted:"}[ok]
-    assert repr(fb).startswith(mark) and bool(fb) is bool(ok)
+from checkutil import verdict      # tests/checkutil.py
 
 
 TOY = toy()

@@ -5,13 +5,7 @@ import pytest
 from mfedu import checks
 from mfedu.als import fold_in
 
-
-def verdict(fb, ok, *words):
-    assert fb.ok is ok, repr(fb)
-    for w in words:
-        assert w in fb.message, (w, fb.message)
-    mark = {True: "Correct:", False: "Not yet:", None: "Not attempted:"}[ok]
-    assert repr(fb).startswith(mark) and bool(fb) is bool(ok)
+from checkutil import verdict      # tests/checkutil.py
 
 
 def test_names_are_exported():
