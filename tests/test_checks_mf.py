@@ -76,7 +76,8 @@ def test_item_gradient(problem):
     for answer, words in [(-right, "sign is flipped"), (-data + pen, "data term has the wrong sign"),
                           (right / 2, "half the gradient"), (data / 2 + pen, "lost its factor 2"),
                           (data, "2 lam y_i is missing"), (data - pen, "+2 lam y_i"),
-                          (g["X"][3], "USER number")]:
+                          (g["X"][3], "USER number"), (data + 2 * 10.0 * Y[3], "lam = 10"),
+                          ([np.nan, 1.0], "Omega_i")]:
         fb = checks.item_gradient(answer, r, X, Y, 0.5, 3)
         assert not fb and words in fb.message, (words, fb)
 
@@ -84,7 +85,7 @@ def test_item_gradient(problem):
 def test_bias_step_limit():
     assert checks.bias_step_limit(1 / 207, 197, 10.0)
     for answer, words in [(1 / 414, "1 / h"), (1 / 197, "leaves out lambda"), (2 / 207, "lost its factor 2"),
-                          (0.005, "three significant"), (0.00383, "whole problem")]:
+                          (0.00485, "three significant"), (1 / 202, "second derivative 2 lam"), (0.00383, "whole problem")]:
         fb = checks.bias_step_limit(answer, 197, 10.0)
         assert not fb and words in fb.message, (answer, fb)
 
