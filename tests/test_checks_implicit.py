@@ -102,5 +102,10 @@ def test_implicit_user_step(step):
             False, "plain lambda")
     verdict(checks.implicit_user_step(solve(trick + lam * I, Y_u.T @ (c_u - 1)), Y, items, counts, lam, alpha),
             False, "matrix only")
-    verdict(checks.implicit_user_step(dense + 1, Y, items, counts, lam, alpha), False, "np.linalg.solve")
+    ac = alpha * counts
+    verdict(checks.implicit_user_step(solve(Y.T @ Y + Y_u.T @ ((ac - 1)[:, None] * Y_u) + lam * I, Y_u.T @ ac), Y, items,
+                                      counts, lam, alpha), False, "1 + alpha * counts")
+    verdict(checks.implicit_user_step(solve(trick - Y.T @ Y + lam * I, b), Y, items, counts, lam, alpha),
+            False, "Y^T Y is missing")
+    verdict(checks.implicit_user_step(dense + 1, Y, items, counts, lam, alpha), False, "term by term")
     verdict(checks.implicit_user_step(dense[:2], Y, items, counts, lam, alpha), False, "shape (4,)")

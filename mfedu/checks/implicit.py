@@ -121,6 +121,12 @@ def implicit_user_step(answer, Y, items, counts, lam: float, alpha: float) -> Fe
          "the right-hand side is Y^T C^u p(u): weight each played item's y_i by its confidence c_ui."),
         (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * len(items) * I, Y_u.T @ c_u,
          "implicit ALS uses the plain lambda, lam I, with no n_u weighting (that was ALS-WR in notebook 06)."),
+        (Y.T @ Y + Y_u.T @ (((alpha * counts) - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ (alpha * counts),
+         "check c_u: it is 1 + alpha * counts (equation 2), not alpha * counts."),
+        (Y.T @ Y + Y_u.T @ ((np.log1p(counts) * alpha)[:, None] * Y_u) + lam * I, Y_u.T @ (1.0 + alpha * np.log1p(counts)),
+         "that uses the log confidence (3); this exercise uses c = 1 + alpha * counts (2)."),
+        (Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ c_u,
+         "Y^T Y is missing: the unplayed items (c = 1) enter the matrix through Y^T Y, once for all users."),
         (Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ (c_u - 1.0),
          "the -1 correction belongs to the matrix only: the right-hand side is Y^T C^u p(u) = "
          "sum c_ui y_i, with the full confidence."),
@@ -128,5 +134,5 @@ def implicit_user_step(answer, Y, items, counts, lam: float, alpha: float) -> Fe
     for A, b, message in mistakes:
         if np.allclose(a, solve(A, b), rtol=1e-6, atol=1e-10):
             return Feedback(False, message)
-    return Feedback(False, "build A = Y.T @ Y + Y_u.T @ ((c_u - 1)[:, None] * Y_u) + lam * I and "
-                           "b = Y_u.T @ c_u, then x_u = np.linalg.solve(A, b) (equations 5 and 6).")
+    return Feedback(False, "compare your matrix with equation (6) term by term (Y^T Y, the correction from the "
+                           "played items, lam I) and your right-hand side with Y^T C^u p(u) = sum c_ui y_i.")
