@@ -1,6 +1,6 @@
 """mfedu: reference implementations for the matrix-factorisation teaching notebooks.
 
-One module per idea, each meant to be read beside its notebook (notation: NOTATION.md):
+One module per idea, each meant to be read beside its notebook (notation: notebook 00's table):
 
     data       Ratings container, toy table, synthetic and MovieLens-100K sets, splits
     synthetic  the planted MovieLens-shaped generator and its truth (oracle error)

@@ -10,7 +10,7 @@ Y_u holds the rows y_i of the items u rated and r_u those ratings (X_i, r_i like
 half-step minimises the loss exactly over one side, so the loss never increases.
 
 Lambda convention (``weighted``): True (the default) is ALS-WR, w_u = n_u and w_i = n_i, the
-numbers of ratings (Zhou et al. 2008); False is the plain sum, w = 1 (NOTATION.md). These are
+numbers of ratings (Zhou et al. 2008); False is the plain sum, w = 1 (notebook 00's notation). These are
 the two conventions of ``mf_loss(..., weighted=...)``, which is the loss logged here.
 
 Biased model (``biased=True``): r̂_ui = mu + b_u + b_i + x_u . y_i with mu the training mean

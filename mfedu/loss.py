@@ -9,7 +9,7 @@ Loss over the OBSERVED entries Omega only (a missing rating is unknown, not zero
     L = sum_{(u,i) in Omega} (r_ui - r̂_ui)^2
         + lam ( sum_u w_u (||x_u||^2 + b_u^2) + sum_i w_i (||y_i||^2 + b_i^2) )   (2)
 
-Lambda convention: ``weighted=False`` is the plain sum, w_u = w_i = 1 (NOTATION.md).
+Lambda convention: ``weighted=False`` is the plain sum, w_u = w_i = 1 (notebook 00's notation).
 ``weighted=True`` weights each user by its number of ratings n_u and each item by n_i: this is
 ALS-WR's convention (Zhou et al. 2008), and it is also the loss that per-rating SGD follows,
 because SGD applies lam to x_u once for every rating of u. The same lam means a much stronger

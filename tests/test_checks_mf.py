@@ -33,7 +33,8 @@ def test_mf_loss_value(problem):
     cases = {sq: "add the L2 penalty",
              sq + 0.5 * (np.sum(X ** 2) + np.sum(Y ** 2)): "also covers the biases",
              np.sum((R - (3 + bu[None, :] + bi[:, None] + X @ Y.T))[obs] ** 2) + pen: "wrong way round",
-             mf_loss(r, X, Y, 0.5): "WITHOUT biases"}
+             mf_loss(r, X, Y, 0.5): "WITHOUT biases",
+             mf_loss(r, X, Y, 1.5, 3.0, bu, bi): "lam = 1.5"}
     for value, words in cases.items():
         fb = checks.mf_loss_value(value, r, X, Y, 0.5, 3.0, bu, bi)
         assert not fb and words in fb.message
@@ -42,6 +43,8 @@ def test_mf_loss_value(problem):
 def test_tiny_minimum():
     t = np.sqrt(1.5)
     assert checks.tiny_minimum((t, t), 2.0, 0.5)
+    assert checks.tiny_minimum((1.2247, 1.2247), 2.0, 0.5)                # rounded as printed
+    assert "square root of a negative" in checks.tiny_minimum((np.nan, np.nan), 2.0, 0.5).message
     for answer, words in [((-t, -t), "symmetric"), ((1.0, 2.0), "WITHOUT the penalty"),
                           ((1.5, 1.5), "square root"), ((1.0, 1.5), "balances")]:
         fb = checks.tiny_minimum(answer, 2.0, 0.5)

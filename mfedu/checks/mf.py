@@ -41,25 +41,32 @@ def mf_loss_value(answer, ratings: Ratings, X, Y, lam: float, mu: float, bu, bi)
     norms = sum(np.linalg.norm(v) for v in (X, Y, bu, bi))
     if np.isclose(a, e @ e + lam * norms, rtol=1e-9):
         return Feedback(False, "the penalty uses SQUARED norms: sum of X**2, not np.linalg.norm(X).")
-    return Feedback(False, "predict mu + bu[:, None] + bi[None, :] + X @ Y.T, take the squared "
-                           "errors in the observed cells only, then add the penalty.")
+    for wrong_lam in (1.5, 1.0, 10.0):
+        if not np.isclose(wrong_lam, lam) and np.isclose(a, mf_loss(ratings, X, Y, wrong_lam, mu, bu, bi), rtol=1e-9):
+            return Feedback(False, f"that is the loss with lam = {wrong_lam:g}; the exercise uses lam = {lam:g} "
+                                   "(type the number: the variable lam has been reassigned).")
+    return Feedback(False, "predict mu + bu[:, None] + bi[None, :] + X @ Y.T, take the squared errors in "
+                           f"the observed cells only, then add the penalty. (Did you type mu = {mu:g} and "
+                           f"lam = {lam:g}, rather than the variables mu and lam?)")
 
 
 def tiny_minimum(answer, r: float, lam: float) -> Feedback:
     """Exercise 03.2: the minimiser (x, y) with x > 0 of (r - xy)^2 + lam (x^2 + y^2)."""
-    a, fb = _start(answer, (2,), "(x, y)")
+    a, fb = _start(answer, (2,), "(x, y)", nan_hint=(
+        f"a square root of a negative number? Here r - lam = {r - lam:g} (r = {r:g}, lam = {lam:g}); type "
+        "the numbers, the variables r and lam hold other values by now."))
     if fb is not None:
         return fb
     t = np.sqrt(max(r - lam, 0.0))
-    if np.allclose(a, [t, t], atol=1e-6):
+    if np.allclose(a, [t, t], atol=1e-3):
         return Feedback(True, f"x = y = sqrt(r - lam) = {t:.4f}; the prediction xy = {t * t:g} is "
                               f"r shrunk by lam.")
-    if np.allclose(a, [-t, -t], atol=1e-6):
+    if np.allclose(a, [-t, -t], atol=1e-3):
         return Feedback(False, "that is the other (symmetric) minimum; the exercise asks for x > 0.")
     if np.isclose(a[0] * a[1], r, atol=1e-6):
         return Feedback(False, "xy = r is the minimum WITHOUT the penalty; with lam > 0 the product "
                                "shrinks (equation 7).")
-    if np.allclose(a, [t * t, t * t], atol=1e-6):
+    if np.allclose(a, [t * t, t * t], atol=1e-3):
         return Feedback(False, f"you gave x = y = r - lam = {t * t:g}; that is x^2 (equation 7 gives "
                                "t^2), so take its square root.")
     if np.isclose(a[0] * a[1], r - lam, atol=1e-6):
@@ -154,7 +161,9 @@ def bias_step_limit(answer, n_u: int, lam: float) -> Feedback:
         return Feedback(True, f"2 / (2 (n_u + lam)) = 1 / (n_u + lam) = {want:.5f}. The limit of section "
                               "5 is lower mainly because the busiest ITEM has more ratings than the "
                               "busiest user; the user-item coupling and the factors lower it a little more.")
-    mistakes = [(1 / (n_u + lam / 2), "the penalty lam b_u^2 has second derivative 2 lam, so h = 2 (n_u + lam)."),(1 / h, "that is 1 / h, the step that lands on the minimum in one go; GD still "
+    mistakes = [(1 / (n_u + lam / 2), "the penalty lam b_u^2 has second derivative 2 lam, so "
+                                      "h = 2 (n_u + lam)."),
+                (1 / h, "that is 1 / h, the step that lands on the minimum in one go; GD still "
                         "converges (zig-zagging) for every lr below 2 / h."),
                 (1 / n_u, "that leaves out lambda: the second derivative is 2 (n_u + lam)."),
                 (2 / n_u, "the second derivative is 2 (n_u + lam): keep the factor 2 and the lambda."),
