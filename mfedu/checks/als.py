@@ -59,6 +59,12 @@ def normal_equations(answer, ratings: Ratings, Y, lam: float, user: int,
         if np.allclose(a, _ridge(Y, r_zero, w), rtol=1e-6):
             return Feedback(False, "you used ALL items, treating the unrated ones as 0 stars; use "
                                    "only the rows of Y for the items the user rated (Y_u).")
+    for v in np.unique(ratings.users):
+        if v != user:
+            mine_v = ratings.users == v
+            if np.allclose(a, _ridge(Y[ratings.items[mine_v]], ratings.values[mine_v], reg), rtol=1e-6):
+                return Feedback(False, f"that is the answer for user {v}, not user {user}: recompute Y_u and "
+                                       "r_u for this user (leftover variables from an earlier cell?).")
     return Feedback(False, "take Y_u = Y[rated] and r_u = R[u, rated], then solve "
                            "(Y_u.T @ Y_u + lam * np.eye(Y.shape[1])) x = Y_u.T @ r_u (equation 4).")
 
@@ -137,6 +143,7 @@ def fold_in_biased(answer, ratings_of_new_user, Y, lam: float, mu: float, bi,
     if close(np.append(x_only, 0.0)) or np.allclose(z[:-1], x_only, rtol=1e-6):
         return Feedback(False, "b must be solved together with x: append a column of ones to Y_u "
                                "and solve for [x, b] in one system (equation 7).")
-    return Feedback(False, "build Yt = np.column_stack([Y[items], np.ones(n)]) and solve "
+    return Feedback(False, "use the model's own item factors and biases (toy_model.Y, toy_model.mu, "
+                           "toy_model.bi), then build Yt = np.column_stack([Y[items], np.ones(n)]) and solve "
                            "(Yt.T @ Yt + lam * n * np.eye(Yt.shape[1])) z = Yt.T @ (r - mu - bi[items]); "
                            "x = z[:-1], b = z[-1].")
