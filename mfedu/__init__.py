@@ -6,7 +6,7 @@ One module per idea, each meant to be read beside its notebook (notation: notebo
     synthetic  the planted MovieLens-shaped generator and its truth (oracle error)
     linalg     eig_sym (power iteration), svd_via_eig, truncated_svd, low_rank
     svdrec     imputation + truncated-SVD recommender
-    loss       predict, mf_loss (plain or weighted lambda), gradients, gradient_check
+    loss       predict, mf_loss (plain or weighted lambda), gradients, rating_gradients, gradient_check
     sgd        gradient descent, SGD (vectorised over conflict-free batches), Adam
     als        explicit ALS (ALS-WR, biases), fold_in, implicit ALS (exact, CG; in als_implicit)
     metrics    rmse, mae, precision/recall/MAP/NDCG@k, AUC, expected percentile rank, popularity

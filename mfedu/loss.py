@@ -95,6 +95,32 @@ def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None
     return grad
 
 
+def rating_gradients(r_ui: float, x_u, y_i, lam: float = 0.0, mu: float = 0.0, b_u: float | None = None,
+                     b_i: float | None = None) -> dict[str, np.ndarray | float]:
+    """The gradient of ONE rating's term, per entry (notebook 04 equation 2; the SGD step of 05).
+
+        l_ui = e_ui^2 + lam (||x_u||^2 + ||y_i||^2 + b_u^2 + b_i^2),   e_ui = r_ui - r̂_ui
+        dl/dx_u = -2 e_ui y_i + 2 lam x_u      dl/dy_i = -2 e_ui x_u + 2 lam y_i
+        dl/db_u = -2 e_ui + 2 lam b_u          dl/db_i = -2 e_ui + 2 lam b_i
+
+    Summed over Omega, these are the gradients of ``mf_loss(..., weighted=True)``. Returns a dict
+    with keys "x_u", "y_i" (and "b_u", "b_i" when the biases are given).
+    """
+    x_u = check_vector(x_u, "x_u")
+    y_i = check_vector(y_i, "y_i", length=len(x_u), length_name=f"len(x_u) = {len(x_u)}")
+    r_ui, lam, mu = check_float(r_ui, "r_ui"), check_float(lam, "lam", low=0.0), check_float(mu, "mu")
+    if (b_u is None) != (b_i is None):
+        raise ValueError("b_u and b_i must be given together (a biased model) or both left None")
+    biased = b_u is not None
+    if biased:
+        b_u, b_i = check_float(b_u, "b_u"), check_float(b_i, "b_i")
+    e = r_ui - (mu + x_u @ y_i + (b_u + b_i if biased else 0.0))
+    grad = {"x_u": -2 * e * y_i + 2 * lam * x_u, "y_i": -2 * e * x_u + 2 * lam * y_i}
+    if biased:
+        grad["b_u"], grad["b_i"] = -2 * e + 2 * lam * b_u, -2 * e + 2 * lam * b_i
+    return grad
+
+
 @dataclass(frozen=True)
 class GradientCheck:
     """The outcome of ``gradient_check``; ``bool(check)`` is True when it passed."""

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 from mfedu.data import Ratings, toy
-from mfedu.loss import gradient_check, gradients, mf_loss, predict
+from mfedu.loss import gradient_check, gradients, mf_loss, predict, rating_gradients
 from mfedu.result import FitResult
 
 
@@ -147,3 +147,35 @@ def test_bad_input_names_the_argument(call, error, words):
     X, Y = np.ones((6, 2)), np.ones((6, 2))
     with pytest.raises(error, match=words.replace("(", r"\(").replace(")", r"\)").replace("[", r"\[")):
         call(r, X, Y)
+
+
+@pytest.mark.parametrize("biased", [False, True])
+def test_per_rating_gradients_sum_to_the_weighted_matrix_gradient(biased):
+    r, X, Y, extra = random_problem(7, 6, 3, 0.5, seed=11, biased=biased)
+    lam, mu = 0.4, extra.get("mu", 0.0)
+    total = {"X": np.zeros_like(X), "Y": np.zeros_like(Y), "bu": np.zeros(7), "bi": np.zeros(6)}
+    for u, i, v in zip(r.users, r.items, r.values):
+        b = dict(b_u=extra["bu"][u], b_i=extra["bi"][i]) if biased else {}
+        g = rating_gradients(v, X[u], Y[i], lam, mu, **b)
+        total["X"][u] += g["x_u"]
+        total["Y"][i] += g["y_i"]
+        if biased:
+            total["bu"][u] += g["b_u"]
+            total["bi"][i] += g["b_i"]
+    want = gradients(r, X, Y, lam, weighted=True, **extra)
+    for name in want:
+        np.testing.assert_allclose(total[name], want[name], rtol=1e-12, atol=1e-12)
+
+
+def test_per_rating_gradient_by_hand_and_bad_input():
+    g = rating_gradients(5.0, [1.0, 0.0], [2.0, 1.0], lam=0.5, mu=1.0, b_u=0.5, b_i=-0.5)
+    # r_hat = 1 + 0 + 2 = 3, e = 2: dx = -4 (2, 1) + (1, 0) = (-7, -4); db_u = -4 + 0.5
+    np.testing.assert_allclose(g["x_u"], [-7.0, -4.0])
+    np.testing.assert_allclose(g["y_i"], [-4.0 + 2.0, 0.0 + 1.0])
+    assert g["b_u"] == pytest.approx(-3.5) and g["b_i"] == pytest.approx(-4.5)
+    with pytest.raises(ValueError, match="b_u and b_i must be given together"):
+        rating_gradients(5.0, [1.0], [1.0], b_u=0.1)
+    with pytest.raises(ValueError, match="y_i must have length"):
+        rating_gradients(5.0, [1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="lam must be >= 0"):
+        rating_gradients(5.0, [1.0], [1.0], lam=-1.0)
