@@ -41,9 +41,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validate import check_float, check_ids, check_int, check_matrix, check_rank, check_vector
-from .data import Ratings, _check_bool, check_ratings
+from .data import Ratings, _check_bool, check_ratings, check_test
 from .loss import mf_loss
-from .metrics import rmse
+from .metrics import model_rmse
 from .result import FitResult
 
 BLOCK_ROWS = 32      # rows per padded block: small enough that a block stays in cache
@@ -83,7 +83,7 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iter
     biased, weighted = _check_bool(biased, "biased"), _check_bool(weighted, "weighted")
     lam = DEFAULT_LAM[weighted] if lam is None else check_float(lam, "lam", low=0.0)
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
-    test = _check_test(test, train)
+    test = check_test(test, train)
 
     R_u = train.to_csr()                          # rows: users
     R_i = R_u.T.tocsr()                           # rows: items
@@ -242,19 +242,9 @@ def _half_step_loop(R, F, reg, lam):
 
 # ----------------------------------------------------------------------------- bookkeeping
 
-def _check_test(test, train):
-    if test is None:
-        return None
-    test = check_ratings(test, "test")
-    if test.shape != train.shape:
-        raise ValueError(f"test must have the shape of train, {train.shape}, got {test.shape}")
-    return test
-
-
 def _log(model, train, test, lam, weighted, seconds):
     loss = mf_loss(train, model.X, model.Y, lam, model.mu, model.bu, model.bi, weighted)
-    train_rmse = rmse(train.values, model.predict(train.users, train.items))
-    test_rmse = np.nan if test is None else rmse(test.values, model.predict(test.users, test.items))
+    train_rmse, test_rmse = model_rmse(model, train), model_rmse(model, test)
     if not np.isfinite(loss):
         raise FloatingPointError(f"the loss became {loss}: the solve failed (lam = {lam})")
     model.log(loss, train_rmse, test_rmse, seconds)

@@ -139,6 +139,16 @@ def check_ratings(ratings, name: str = "ratings", *, allow_empty: bool = False) 
     return ratings
 
 
+def check_test(test, train: Ratings) -> Ratings | None:
+    """A held-out set for a model trained on ``train``: None, or a Ratings of the same shape."""
+    if test is None:
+        return None
+    test = check_ratings(test, "test")
+    if test.shape != train.shape:
+        raise ValueError(f"test must have the shape of train, {train.shape}, got {test.shape}")
+    return test
+
+
 # ----------------------------------------------------------------------------- toy table
 
 TOY_USERS = ("Ana", "Ben", "Chloe", "Dev", "Eun-ji", "Femi")

@@ -57,6 +57,18 @@ def rmse(y_true, y_pred) -> float:
     return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
 
 
+def model_rmse(model: FitResult, ratings: Ratings | None) -> float:
+    """RMSE of ``model.predict`` on ``ratings``, as the trainers log it after every iteration.
+
+    NaN when ``ratings`` is None (no test set) or when a prediction is not finite (a diverging
+    run is reported by its trainer, not by a failing metric).
+    """
+    if ratings is None:
+        return float("nan")
+    pred = model.predict(ratings.users, ratings.items)
+    return rmse(ratings.values, pred) if np.all(np.isfinite(pred)) else float("nan")
+
+
 def mae(y_true, y_pred) -> float:
     """Mean absolute error between true and predicted ratings (same length, finite)."""
     y_true, y_pred = _pair(y_true, y_pred)

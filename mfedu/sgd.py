@@ -39,9 +39,9 @@ import time
 import numpy as np
 
 from ._validate import check_float, check_int, check_rank
-from .data import Ratings, _check_bool, check_ratings
+from .data import Ratings, _check_bool, check_ratings, check_test
 from .loss import gradients, mf_loss
-from .metrics import rmse
+from .metrics import model_rmse
 from .result import FitResult
 
 DIVERGENCE_FACTOR = 1e3
@@ -296,10 +296,7 @@ class _Run:
     def __init__(self, name, train, test, rank, lam, lr, n, biased, seed, init_std, extra):
         self.name = name
         self.train = check_ratings(train, "train")
-        self.test = None if test is None else check_ratings(test, "test")
-        if self.test is not None and self.test.shape != self.train.shape:
-            raise ValueError(f"test must have the shape of train {self.train.shape}, "
-                             f"got {self.test.shape}")
+        self.test = check_test(test, self.train)
         m, n_items = self.train.shape
         rank = check_rank(rank, min(m, n_items), "min(n_users, n_items)")
         self.lam = check_float(lam, "lam", low=0.0)
@@ -330,17 +327,12 @@ class _Run:
         M = self.model
         return mf_loss(self.train, M.X, M.Y, self.lam, M.mu, M.bu, M.bi, weighted=self.weighted)
 
-    def _rmse(self, data) -> float:
-        if data is None:
-            return np.nan
-        pred = self.model.predict(data.users, data.items)
-        return rmse(data.values, pred) if np.all(np.isfinite(pred)) else np.nan
-
     def record(self, epoch: int, seconds: float) -> None:
         """Append the history row of ``epoch``; raise DivergenceError if the run blew up."""
         self.seconds += seconds
         loss = self._loss()
-        self.model.log(loss, self._rmse(self.train), self._rmse(self.test), self.seconds)
+        self.model.log(loss, model_rmse(self.model, self.train), model_rmse(self.model, self.test),
+                       self.seconds)
         if np.isfinite(loss) and loss <= DIVERGENCE_FACTOR * self.loss0:
             return
         what = "iteration" if self.name == "gradient_descent" else "epoch"

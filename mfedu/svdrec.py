@@ -24,9 +24,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._validate import check_int, check_rank
-from .data import Ratings, check_ratings
+from .data import Ratings, check_ratings, check_test
 from .linalg import truncated_svd
-from .metrics import rmse
+from .metrics import model_rmse
 from .result import FitResult
 
 IMPUTATIONS = ("zero", "global", "user", "item")
@@ -92,12 +92,8 @@ def svd_recommender(train: Ratings, rank: int = 10, impute: str = "user",
     model = FitResult(U * s, Vt.T, mu, bu, bi,
                       params={"method": "truncated SVD", "rank": rank, "impute": impute})
     loss = max(sp.linalg.norm(E) ** 2 - np.sum(s ** 2), 0.0)     # Eckart-Young, squared
-    train_rmse = rmse(train.values, model.predict(train.users, train.items))
-    test_rmse = np.nan
-    if test is not None:
-        test = check_ratings(test, "test")
-        test_rmse = rmse(test.values, model.predict(test.users, test.items))
-    model.log(loss, train_rmse, test_rmse, time.perf_counter() - start)
+    model.log(loss, model_rmse(model, train), model_rmse(model, check_test(test, train)),
+              time.perf_counter() - start)
     return model
 
 

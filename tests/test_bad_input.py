@@ -56,6 +56,8 @@ CASES = [
     (lambda: svdrec.svd_recommender(T, rank=0), ValueError, r"rank must be an int in \[1, min\(n_users, n_items\) - 1 = 5\]"),
     (lambda: svdrec.svd_recommender(T, rank=6), ValueError, "rank must be an int in"),
     (lambda: svdrec.svd_recommender(T, rank=2, test=M), TypeError, "test must be an mfedu.data.Ratings"),
+    (lambda: svdrec.svd_recommender(T, rank=2, test=Ratings([0], [0], [3.0], 7, 6)), ValueError,
+     r"test must have the shape of train, \(6, 6\), got \(7, 6\)"),
     (lambda: svdrec.svd_recommender(Ratings([], [], [], 3, 3)), ValueError, "train must contain at least one"),
     (lambda: svdrec.rmse_by_rank(T, T, max_rank=9), ValueError, "rank must be an int in"),
     (lambda: svdrec.top_n(MODEL, 0, T, n=0), ValueError, "n must be an int >= 1"),

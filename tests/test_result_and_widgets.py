@@ -95,3 +95,13 @@ def test_explorer_rejects_bad_controls():
     panel, _, _ = explorer()
     with pytest.raises(ValueError, match=r"unknown control\(s\) \['rank'\]"):
         panel.set(rank=3)
+
+
+def test_model_rmse_is_nan_without_data_or_with_non_finite_predictions():
+    from mfedu.metrics import model_rmse
+    r = Ratings([0, 1], [1, 0], [4.0, 2.0], 2, 2)
+    model = FitResult(np.array([[1.0], [2.0]]), np.array([[1.0], [2.0]]))   # predicts 2 and 2
+    assert model_rmse(model, r) == pytest.approx(np.sqrt((2.0 ** 2 + 0.0) / 2))
+    assert np.isnan(model_rmse(model, None))
+    model.Y[0, 0] = np.inf                                                 # a diverged model
+    assert np.isnan(model_rmse(model, r))
