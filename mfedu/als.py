@@ -109,7 +109,7 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iter
     return model
 
 
-def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool = True, mu: float = 0.0,
+def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool | None = None, mu: float = 0.0,
             bi=None, alpha: float | None = None, confidence: str = "linear",
             eps: float = 1.0) -> tuple[np.ndarray, float]:
     """Place a new user in a trained model with one ridge solve, without retraining.
@@ -117,11 +117,13 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool = True, mu: fl
     Explicit (``alpha=None``): equation (1) for one user, with the items' factors Y (and
     biases bi) kept fixed. For a biased model pass mu and bi: [x, b] is then solved jointly as in
     ``als_explicit(..., biased=True)``. ``weighted`` and ``lam`` must be the ones the model was
-    trained with (ALS-WR uses lam n_new, with n_new the number of ratings given here).
+    trained with (ALS-WR uses lam n_new, with n_new the number of ratings given here);
+    None means True, ``als_explicit``'s default.
 
     Implicit (``alpha`` given): the user step of ``mfedu.als.als_implicit`` for one user,
-    (Y^T Y + Y^T (C^u - I) Y + lam I) x = Y^T C^u p(u), with c = 1 + alpha r (or the log form);
-    mu, bi and ``weighted`` are ignored.
+    (Y^T Y + Y^T (C^u - I) Y + lam_u I) x = Y^T C^u p(u), with c = 1 + alpha r (or the log form)
+    and lam_u = lam, or lam n_new with ``weighted=True`` (None means False, ``als_implicit``'s
+    default); mu and bi are ignored.
 
     Parameters
     ----------
@@ -148,12 +150,13 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool = True, mu: fl
     if len(np.unique(items)) != len(items):
         raise ValueError("items of ratings_of_new_user must be distinct")
     lam = check_float(lam, "lam", low=0.0)
-    weighted = _check_bool(weighted, "weighted")
+    weighted = _check_bool(alpha is None if weighted is None else weighted, "weighted")
     R = sp.csr_matrix((values, (np.zeros(len(items), dtype=np.int64), items)), shape=(1, n))
     if alpha is not None:
         from .als_implicit import _check_confidence, _implicit_exact_step
         C = _check_confidence(R, alpha, confidence, eps)
-        return _implicit_exact_step(C, Y, lam, _row_blocks(C))[0], 0.0
+        reg = lam * C.nnz if weighted else lam                   # n_new: the items with r > 0
+        return _implicit_exact_step(C, Y, reg, _row_blocks(C))[0], 0.0
     mu = check_float(mu, "mu")
     if bi is not None:
         bi = check_vector(bi, "bi", length=n, length_name=f"n_items = Y.shape[0] = {n}")

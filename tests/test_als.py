@@ -170,37 +170,51 @@ def test_fold_in_implicit_equals_the_exact_user_step():
     mine = r.users == 4
     x, b = als.fold_in((r.items[mine], r.values[mine]), model.Y, 1.0, alpha=2.0)
     assert np.allclose(x, X[4]) and b == 0.0
+    X_wr = _implicit_exact_step(C, model.Y, 1.0 * np.diff(C.indptr), _row_blocks(C))
+    x_wr, _ = als.fold_in((r.items[mine], r.values[mine]), model.Y, 1.0, alpha=2.0, weighted=True)
+    assert np.allclose(x_wr, X_wr[4]) and not np.allclose(x_wr, x)
 
 
 # ----------------------------------------------------------------------------- implicit
 
-def dense_implicit_loss(r, X, Y, lam, c_of):
+def dense_implicit_loss(r, X, Y, lam, c_of, weighted=False):
     counts = r.to_dense(fill=0.0)
     P, C = (counts > 0).astype(float), 1.0 + c_of(counts)
-    return np.sum(C * (P - X @ Y.T) ** 2) + lam * (np.sum(X ** 2) + np.sum(Y ** 2))
+    n_u, n_i = (P.sum(axis=1), P.sum(axis=0)) if weighted else (1.0, 1.0)
+    penalty = np.sum(n_u * np.sum(X ** 2, axis=1)) + np.sum(n_i * np.sum(Y ** 2, axis=1))
+    return np.sum(C * (P - X @ Y.T) ** 2) + lam * penalty
 
 
+@pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("confidence", ["linear", "log"])
-def test_implicit_loss_equals_the_dense_sum(confidence):
+def test_implicit_loss_equals_the_dense_sum(confidence, weighted):
     r = IMPLICIT
     X, Y = random_factors(r.n_users, 3), random_factors(r.n_items, 3, seed=1)
     alpha, eps = 3.0, 2.0
     c_of = (lambda R: alpha * R) if confidence == "linear" else (lambda R: alpha * np.log1p(R / eps))
-    assert als.implicit_loss(r, X, Y, 0.7, alpha, confidence=confidence, eps=eps) == pytest.approx(
-        dense_implicit_loss(r, X, Y, 0.7, c_of), rel=1e-12)
+    assert als.implicit_loss(r, X, Y, 0.7, alpha, confidence=confidence, eps=eps,
+                             weighted=weighted) == pytest.approx(
+        dense_implicit_loss(r, X, Y, 0.7, c_of, weighted), rel=1e-12)
 
 
-def test_implicit_exact_step_equals_the_dense_loop():
-    """Equation (2) with C^u written out densely, one user at a time (the paper's form)."""
+@pytest.mark.parametrize("weighted", [False, True])
+def test_implicit_exact_step_equals_the_dense_loop(weighted):
+    """Equation (2) with C^u written out densely, one user at a time (the paper's form);
+    weighted: lam n_u with n_u the number of items the user played (Spark's convention)."""
     r, alpha, lam = IMPLICIT, 2.0, 0.5
     Y = random_factors(r.n_items, 4)
     C = _check_confidence(r.to_csr(), alpha, "linear", 1.0)
-    stacked = _implicit_exact_step(C, Y, lam, _row_blocks(C))
     counts = r.to_dense(fill=0.0)
+    n_u = (counts > 0).sum(axis=1)
+    stacked = _implicit_exact_step(C, Y, lam * n_u if weighted else lam, _row_blocks(C))
     for u in range(r.n_users):
         C_u = np.diag(1.0 + alpha * counts[u])
         p_u = (counts[u] > 0).astype(float)
-        x_u = np.linalg.solve(Y.T @ C_u @ Y + lam * np.eye(4), Y.T @ C_u @ p_u)
+        lam_u = lam * n_u[u] if weighted else lam
+        if lam_u == 0:                                   # weighted, no plays: nothing to fit
+            assert np.all(stacked[u] == 0)
+            continue
+        x_u = np.linalg.solve(Y.T @ C_u @ Y + lam_u * np.eye(4), Y.T @ C_u @ p_u)
         assert np.allclose(stacked[u], x_u)
 
 
@@ -216,15 +230,36 @@ def test_cg_approaches_the_exact_solve_as_steps_grow():
     assert errors[-1] < 1e-8            # CG is exact after k steps (in exact arithmetic)
 
 
+@pytest.mark.parametrize("weighted", [False, True])
 @pytest.mark.parametrize("solver", ["cg", "exact"])
-def test_als_implicit_loss_is_non_increasing(solver):
-    model = als.als_implicit(IMPLICIT, rank=5, lam=1.0, alpha=3.0, n_iters=8, solver=solver)
+def test_als_implicit_loss_is_non_increasing(solver, weighted):
+    lam = 0.05 if weighted else 1.0
+    model = als.als_implicit(IMPLICIT, rank=5, lam=lam, alpha=3.0, n_iters=8, solver=solver,
+                             weighted=weighted)
     loss = model.history["loss"]
     assert np.all(np.diff(loss) <= 1e-9 * loss[0])
-    assert loss[-1] == pytest.approx(als.implicit_loss(IMPLICIT, model.X, model.Y, 1.0, 3.0))
+    assert loss[-1] == pytest.approx(als.implicit_loss(IMPLICIT, model.X, model.Y, lam, 3.0,
+                                                       weighted=weighted))
     assert np.isnan(model.history["train_rmse"]).all()
     assert np.all(model.X[-1] == 0) and np.all(model.Y[-1] == 0)   # no interactions: 0
-    assert model.params["solver"] == solver and model.params["lam_convention"] == "plain: lam"
+    assert model.params["solver"] == solver and model.params["weighted"] == weighted
+    assert model.params["lam_convention"] == ("ALS-WR: lam * n_u, lam * n_i" if weighted else "plain: lam")
+
+
+def test_weighted_implicit_half_steps_minimise_the_weighted_loss():
+    """At the result of a weighted user step, moving any x_u raises implicit_loss(weighted=True)."""
+    r, lam, alpha = IMPLICIT, 0.05, 3.0
+    C = _check_confidence(r.to_csr(), alpha, "linear", 1.0)
+    n_u = np.diff(C.indptr)
+    Y = random_factors(r.n_items, 3, seed=2)
+    X = _implicit_exact_step(C, Y, lam * n_u, _row_blocks(C))
+    best = als.implicit_loss(r, X, Y, lam, alpha, weighted=True)
+    rng = np.random.default_rng(0)
+    for _ in range(5):
+        nudged = X + 1e-3 * rng.standard_normal(X.shape) * (n_u > 0)[:, None]
+        assert als.implicit_loss(r, nudged, Y, lam, alpha, weighted=True) > best
+    plain = _implicit_exact_step(C, Y, lam, _row_blocks(C))          # a different minimiser
+    assert als.implicit_loss(r, plain, Y, lam, alpha, weighted=True) > best
 
 
 @pytest.mark.parametrize("steps", [None, 1, 3])
@@ -245,8 +280,9 @@ def test_every_implicit_half_step_lowers_the_loss(steps):
     assert np.all(np.diff(losses) <= 1e-9 * losses[0]) and losses[-1] < 0.5 * losses[0]
 
 
-def test_als_implicit_cg_with_many_steps_matches_exact():
-    kw = dict(rank=4, lam=1.0, alpha=3.0, n_iters=4, seed=2)
+@pytest.mark.parametrize("weighted", [False, True])
+def test_als_implicit_cg_with_many_steps_matches_exact(weighted):
+    kw = dict(rank=4, lam=0.05 if weighted else 1.0, alpha=3.0, n_iters=4, seed=2, weighted=weighted)
     exact = als.als_implicit(IMPLICIT, solver="exact", **kw)
     cg = als.als_implicit(IMPLICIT, solver="cg", cg_steps=12, **kw)
     assert np.allclose(cg.X, exact.X, atol=1e-6) and np.allclose(cg.Y, exact.Y, atol=1e-6)
