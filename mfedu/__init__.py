@@ -8,8 +8,10 @@ One module per idea, each meant to be read beside its notebook (notation: notebo
     svdrec     imputation + truncated-SVD recommender
     loss       predict, mf_loss (plain or weighted lambda), gradients, rating_gradients, gradient_check
     sgd        gradient descent, SGD (vectorised over conflict-free batches), Adam
-    als        explicit ALS (ALS-WR, biases), fold_in, implicit ALS (exact, CG; in als_implicit)
+    als        explicit ALS (ALS-WR, biases), fold_in, implicit ALS (exact, CG, plain or
+               weighted lambda; in als_implicit)
     metrics    rmse, mae, precision/recall/MAP/NDCG@k, AUC, expected percentile rank, popularity
+    spark      a quiet local Apache Spark session, ratings to a DataFrame, Spark's factors back
     result     FitResult: the one result type every trainer returns
     plots      the collection's figure style;  widgets: the explorer panel
     checks     self-checks for the exercises (one module per part of the collection)

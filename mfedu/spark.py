@@ -1,0 +1,167 @@
+"""Apache Spark on this machine, for notebook 08: a quiet local session, ratings in, factors out.
+
+Spark's ALS (``pyspark.ml.recommendation.ALS``) runs inside a Java virtual machine (JVM) that
+pyspark starts and talks to. Three helpers keep notebook 08 about ALS rather than set-up:
+
+    local_session   checks Java, then starts Spark in local mode: n worker threads on this
+                    machine, bound to 127.0.0.1, no web UI, the JVM's log lines in a file
+    to_dataframe    a Ratings as a Spark DataFrame with integer columns user, item and rating
+    to_fit_result   the factors of a fitted ALSModel as an mfedu FitResult (row u = user u)
+
+Spark 4 needs Java 17 or newer; ``check_java`` says what is missing before pyspark would fail
+with a less helpful message. Nothing here reaches the network.
+"""
+from __future__ import annotations
+
+import atexit
+import contextlib
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from ._validate import check_int
+from .data import Ratings, check_ratings
+from .result import FitResult
+
+JAVA_MIN = 17
+INSTALL_HINT = ("Install a Java runtime (on Debian/Ubuntu: sudo apt-get install "
+                "openjdk-17-jre-headless) or set JAVA_HOME to one. Notebooks 00-07 do not need Java.")
+
+
+def check_java() -> int:
+    """The major version of the Java that Spark will use; RuntimeError if none or older than 17.
+
+    Spark's launcher uses $JAVA_HOME/bin/java if JAVA_HOME is set, else ``java`` on the PATH;
+    so does this check.
+    """
+    home = os.environ.get("JAVA_HOME")
+    java = os.path.join(home, "bin", "java") if home else shutil.which("java")
+    where = f"JAVA_HOME={home}" if home else "the PATH"
+    if not java or not os.path.isfile(java):
+        raise RuntimeError(f"Spark needs Java {JAVA_MIN} or newer, but no java was found on {where}. "
+                           + INSTALL_HINT)
+    try:
+        out = subprocess.run([java, "-version"], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as e:
+        raise RuntimeError(f"Spark needs Java {JAVA_MIN} or newer; running {java} -version "
+                           f"failed ({e}). " + INSTALL_HINT) from None
+    found = re.search(r'version "(\d+)(?:\.(\d+))?', out.stderr + out.stdout)
+    if found is None:
+        raise RuntimeError(f"Spark needs Java {JAVA_MIN} or newer; could not read the version "
+                           f"from {java} -version: {(out.stderr + out.stdout).strip()[:200]!r}. "
+                           + INSTALL_HINT)
+    major = int(found[2]) if found[1] == "1" else int(found[1])     # "1.8.0" is Java 8
+    if major < JAVA_MIN:
+        raise RuntimeError(f"Spark needs Java {JAVA_MIN} or newer, but {java} (from {where}) is "
+                           f"Java {major}. " + INSTALL_HINT)
+    return major
+
+
+def local_session(cores: int = 2, memory: str = "1g"):
+    """Start (or return the running) SparkSession in local mode, quiet and offline.
+
+    Parameters
+    ----------
+    cores : worker threads, ``local[cores]``: Spark's tasks run in parallel on this many cores.
+    memory : the JVM's heap, e.g. "1g" (the synthetic set needs far less).
+
+    The JVM is bound to 127.0.0.1 and has no web UI and no progress bars. Its log lines (Java
+    warnings, Spark's log) go to ``spark.log`` in a temporary folder instead of the notebook;
+    the folder (also holding Spark's scratch files and ALS checkpoints) is removed at exit.
+    A checkpoint folder is needed because ALS cuts its growing chain of dependencies every
+    ``checkpointInterval`` iterations (10 by default) only when one is set; without it, long
+    runs can fail with a StackOverflowError.
+    """
+    cores = check_int(cores, "cores", low=1)
+    if not isinstance(memory, str) or re.fullmatch(r"\d+[kmgt]", memory.lower()) is None:
+        raise ValueError(f"memory must be a JVM size such as '512m' or '1g', got {memory!r}")
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active
+    check_java()
+    folder = Path(tempfile.mkdtemp(prefix="mfedu-spark-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"              # no look-up of a public address
+    builder = (SparkSession.builder.master(f"local[{cores}]").appName("mfedu")
+               .config("spark.driver.memory", memory)
+               .config("spark.driver.host", "127.0.0.1")
+               .config("spark.driver.bindAddress", "127.0.0.1")
+               .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.log.level", "WARN")
+               .config("spark.sql.shuffle.partitions", str(cores))
+               .config("spark.default.parallelism", str(cores))
+               .config("spark.local.dir", str(folder / "scratch"))
+               .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
+               .config("spark.pyspark.python", sys.executable)
+               .config("spark.pyspark.driver.python", sys.executable))
+    with _output_to(folder / "spark.log"):                   # the JVM inherits these descriptors
+        spark = builder.getOrCreate()
+    spark.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
+    return spark
+
+
+def to_dataframe(spark, ratings: Ratings):
+    """The ratings as a Spark DataFrame with columns user (int), item (int), rating (double)."""
+    ratings = check_ratings(ratings, "ratings")
+    from pyspark.sql.types import DoubleType, IntegerType, StructField, StructType
+
+    schema = StructType([StructField("user", IntegerType(), False),
+                         StructField("item", IntegerType(), False),
+                         StructField("rating", DoubleType(), False)])
+    rows = zip(ratings.users.tolist(), ratings.items.tolist(), ratings.values.tolist())
+    return spark.createDataFrame(list(rows), schema)
+
+
+def to_fit_result(model, n_users: int, n_items: int, params: dict | None = None) -> FitResult:
+    """The factors of a fitted ``pyspark.ml.recommendation.ALSModel`` as a FitResult.
+
+    Row u of X is Spark's factor for user id u (Spark stores them as float32; they are widened
+    to float64). Users or items Spark never saw in training keep a zero row, so they predict 0,
+    as mfedu's own ALS does. The history is empty: Spark does not report one.
+    """
+    n_users = check_int(n_users, "n_users", low=1)
+    n_items = check_int(n_items, "n_items", low=1)
+    factors = []
+    for frame, n, name in ((model.userFactors, n_users, "n_users"),
+                           (model.itemFactors, n_items, "n_items")):
+        rows = frame.collect()
+        ids = np.array([row["id"] for row in rows], dtype=np.int64)
+        F = np.zeros((n, model.rank))
+        if len(ids) and (ids.min() < 0 or ids.max() >= n):
+            raise ValueError(f"the model has an id {ids.max() if ids.max() >= n else ids.min()} "
+                             f"outside 0..{name}-1 = 0..{n - 1}; pass the {name} of its data")
+        F[ids] = np.array([row["features"] for row in rows], dtype=np.float64).reshape(len(ids), -1)
+        factors.append(F)
+    return FitResult(*factors, params={"method": "Spark ALS", "rank": model.rank, **(params or {})})
+
+
+@contextlib.contextmanager
+def _output_to(path: Path):
+    """Point this process's stdout and stderr file descriptors (1 and 2) at ``path`` for a while.
+
+    A child process started meanwhile (the JVM) inherits the file and keeps writing there; in
+    Jupyter, descriptors 1 and 2 would otherwise carry its lines into the notebook's output.
+    """
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved = os.dup(1), os.dup(2)
+    try:
+        with open(path, "ab") as log:
+            os.dup2(log.fileno(), 1)
+            os.dup2(log.fileno(), 2)
+        yield
+    finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        for fd, copy in zip((1, 2), saved):
+            os.dup2(copy, fd)
+            os.close(copy)
