@@ -5,7 +5,7 @@ a ``Feedback`` that displays as one or two sentences; ``bool(feedback)`` is True
 
 One module per part of the collection, all importable from here (``mfedu.checks.density``):
 ``svd`` (notebooks 00-02), ``mf`` (03-05: the loss, gradients, SGD), ``als`` (06: explicit
-ALS), ``implicit`` (07: implicit ALS, ranking metrics).
+ALS), ``implicit`` (07: implicit ALS, ranking metrics), ``spark`` (08: Spark).
 """
 from ._feedback import Feedback
 from .svd import (density, most_rated, singular_values, left_vectors, eckart_young, top_unseen,
@@ -14,3 +14,4 @@ from .mf import (mf_loss_value, tiny_minimum, dense_loss, item_gradient, bias_st
                  plain_lambda)
 from .als import *          # noqa: F401,F403  (each module lists its checks in __all__)
 from .implicit import *     # noqa: F401,F403
+from .spark import *        # noqa: F401,F403
