@@ -27,6 +27,8 @@ from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_NOTEBOOK_S, TARGET_UPDATE_S, TARGET_TESTS_S = 20.0, 0.25, 60.0
+# Notebook 08 starts a Java virtual machine and runs Apache Spark: its own target is nbval <= 90 s
+TARGET_NBVAL_S = {"08_spark_als.ipynb": 90.0}
 
 # Runs inside the notebook's kernel after its last cell: finds every panel and moves each control
 # through about ten values (every option of a dropdown), then back to where it was.
@@ -117,7 +119,8 @@ def main() -> None:
             print(f"    ERROR while running: {error}")
         if "failed" in nbval_summary or "error" in nbval_summary:
             print(f"    nbval: {nbval_summary}")
-    print(f"targets: each notebook <= {TARGET_NOTEBOOK_S:.0f} s, median update <= {TARGET_UPDATE_S} s")
+    print(f"targets: each notebook <= {TARGET_NOTEBOOK_S:.0f} s, median update <= {TARGET_UPDATE_S} s"
+          + "".join(f"; {name} under nbval <= {s:.0f} s" for name, s in TARGET_NBVAL_S.items()))
     if args.tests:
         start = time.perf_counter()
         result = subprocess.run([sys.executable, "-m", "pytest", "-q"], cwd=ROOT,

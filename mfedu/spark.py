@@ -8,13 +8,15 @@ pyspark starts and talks to. Three helpers keep notebook 08 about ALS rather tha
     to_dataframe    a Ratings as a Spark DataFrame with integer columns user, item and rating
     to_fit_result   the factors of a fitted ALSModel as an mfedu FitResult (row u = user u)
 
-Spark 4 needs Java 17 or newer; ``check_java`` says what is missing before pyspark would fail
-with a less helpful message. Nothing here reaches the network.
+Spark 4 needs Java 17 or newer (it supports 17 and 21); ``check_java`` says what is missing
+before pyspark would fail with a less helpful message. Nothing here reaches the network (unless
+your own Spark configuration, spark-defaults.conf or PYSPARK_SUBMIT_ARGS, asks for packages).
 """
 from __future__ import annotations
 
 import atexit
 import contextlib
+import errno
 import os
 import re
 import shutil
@@ -30,8 +32,10 @@ from .data import Ratings, check_ratings
 from .result import FitResult
 
 JAVA_MIN = 17
-INSTALL_HINT = ("Install a Java runtime (on Debian/Ubuntu: sudo apt-get install "
+INSTALL_HINT = ("Install Java 17 or 21 (on Debian/Ubuntu: sudo apt-get install "
                 "openjdk-17-jre-headless) or set JAVA_HOME to one. Notebooks 00-07 do not need Java.")
+PREFIX = "mfedu-spark-"      # temporary folders: PREFIX + "<pid>-<random>"
+_folder: Path | None = None  # this process's folder, once local_session has started the JVM
 
 
 def check_java() -> int:
@@ -68,16 +72,26 @@ def local_session(cores: int = 2, memory: str = "1g"):
 
     Parameters
     ----------
-    cores : worker threads, ``local[cores]``: Spark's tasks run in parallel on this many cores.
+    cores : task slots, ``local[cores]``: Spark runs this many tasks at a time on this machine.
     memory : the JVM's heap, e.g. "1g" (the synthetic set needs far less).
 
-    The JVM is bound to 127.0.0.1 and has no web UI and no progress bars. Its log lines (Java
-    warnings, Spark's log) go to ``spark.log`` in a temporary folder instead of the notebook;
-    the folder (also holding Spark's scratch files and ALS checkpoints) is removed at exit.
-    A checkpoint folder is needed because ALS cuts its growing chain of dependencies every
-    ``checkpointInterval`` iterations (10 by default) only when one is set; without it, long
-    runs can fail with a StackOverflowError.
+    ``cores`` and ``memory`` take effect when the JVM starts, once per Python process: a session
+    that is already running is returned as it is (only a missing checkpoint folder is added),
+    and after ``spark.stop()`` a new session reuses the same JVM.
+
+    The JVM is bound to 127.0.0.1 and has no web UI and no progress bars. Its output (Java
+    warnings, Spark's log) goes to ``spark.log`` in a temporary folder, ``log_file()``, instead
+    of the notebook; if the JVM fails to start, the error quotes the end of that log. The folder
+    also holds Spark's scratch files and ALS checkpoints. It is removed when the Python process
+    exits normally; a Jupyter kernel that ran Spark is killed at shutdown before that happens, so
+    each start also removes the folders of processes that no longer exist.
+
+    Why a checkpoint folder: Spark remembers how each result was computed (its lineage), and in
+    ALS that chain grows with every iteration. Every ``checkpointInterval`` iterations (10 by
+    default) ALS writes the item factors to disk and cuts the chain, but only if a checkpoint
+    folder is set; without one, long runs can fail with a StackOverflowError.
     """
+    global _folder
     cores = check_int(cores, "cores", low=1)
     if not isinstance(memory, str) or re.fullmatch(r"\d+[kmgt]", memory.lower()) is None:
         raise ValueError(f"memory must be a JVM size such as '512m' or '1g', got {memory!r}")
@@ -85,11 +99,13 @@ def local_session(cores: int = 2, memory: str = "1g"):
 
     active = SparkSession.getActiveSession()
     if active is not None:
+        if active.sparkContext.getCheckpointDir() is None:
+            folder = _folder or _new_folder()
+            active.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
         return active
     check_java()
-    folder = Path(tempfile.mkdtemp(prefix="mfedu-spark-"))
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
-    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"              # no look-up of a public address
+    folder = _folder or _new_folder()
+    os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"    # bind to loopback, not the first other interface
     builder = (SparkSession.builder.master(f"local[{cores}]").appName("mfedu")
                .config("spark.driver.memory", memory)
                .config("spark.driver.host", "127.0.0.1")
@@ -103,10 +119,21 @@ def local_session(cores: int = 2, memory: str = "1g"):
                .config("spark.sql.warehouse.dir", str(folder / "warehouse"))
                .config("spark.pyspark.python", sys.executable)
                .config("spark.pyspark.driver.python", sys.executable))
-    with _output_to(folder / "spark.log"):                   # the JVM inherits these descriptors
-        spark = builder.getOrCreate()
+    log = folder / "spark.log"
+    try:
+        with _output_to(log):                      # the JVM inherits these descriptors
+            spark = builder.getOrCreate()
+    except Exception as e:
+        tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+        raise RuntimeError(f"Spark did not start; the end of its log ({log}):\n{tail}") from e
+    _folder = folder
     spark.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
     return spark
+
+
+def log_file() -> Path | None:
+    """Where the JVM started by ``local_session`` writes its output (None before it starts)."""
+    return None if _folder is None else _folder / "spark.log"
 
 
 def to_dataframe(spark, ratings: Ratings):
@@ -142,6 +169,25 @@ def to_fit_result(model, n_users: int, n_items: int, params: dict | None = None)
         F[ids] = np.array([row["features"] for row in rows], dtype=np.float64).reshape(len(ids), -1)
         factors.append(F)
     return FitResult(*factors, params={"method": "Spark ALS", "rank": model.rank, **(params or {})})
+
+
+def _new_folder() -> Path:
+    """A temporary folder for this process; first remove those of processes that have ended."""
+    for old in Path(tempfile.gettempdir()).glob(PREFIX + "*-*"):
+        pid = old.name[len(PREFIX):].split("-")[0]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(old, ignore_errors=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)                             # signal 0: only asks whether pid exists
+    except OSError as e:
+        return e.errno == errno.EPERM               # exists, but belongs to another user
+    return True
 
 
 @contextlib.contextmanager

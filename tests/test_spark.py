@@ -6,6 +6,8 @@ that is a failure (notebook 08 needs it too).
 """
 import os
 import stat
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -69,18 +71,46 @@ def test_local_session_rejects_bad_arguments(kwargs, message):
         mspark.local_session(**kwargs)
 
 
+def test_old_folders_of_ended_processes_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(mspark.tempfile, "tempdir", str(tmp_path))
+    ended = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                           capture_output=True, text=True).stdout.strip()
+    dead = tmp_path / f"{mspark.PREFIX}{ended}-abc"
+    live = tmp_path / f"{mspark.PREFIX}{os.getpid()}-def"
+    other = tmp_path / "mfedu-spark-notes"                       # not ours: no pid in the name
+    for folder in (dead, live, other):
+        (folder / "checkpoints").mkdir(parents=True)
+    new = mspark._new_folder()
+    assert not dead.exists() and live.exists() and other.exists()
+    assert new.parent == tmp_path and new.name.startswith(f"{mspark.PREFIX}{os.getpid()}-")
+
+
 # ----------------------------------------------------------------------------- a real session
 
-@pytest.fixture(scope="module")
-def session(tmp_path_factory):
-    """One local Spark for this module, started with descriptors 1 and 2 pointed at a file, so
-    that anything the start leaks past local_session's own log redirection is recorded."""
+def needs_java():
     try:
         mspark.check_java()
     except RuntimeError as e:
         if os.environ.get("CI") == "true":
             pytest.fail(f"CI needs Java for Spark: {e}")
         pytest.skip(str(e))
+
+
+def test_a_failed_start_quotes_the_java_log():
+    """A heap too small for the JVM: the error shows Java's own message, not just pyspark's."""
+    needs_java()
+    code = ("import mfedu.spark\n"
+            "try:\n    mfedu.spark.local_session(memory='1k')\n"
+            "except RuntimeError as e:\n    print(e)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert "Spark did not start" in out.stdout and "heap" in out.stdout, out.stdout + out.stderr
+
+
+@pytest.fixture(scope="module")
+def session(tmp_path_factory):
+    """One local Spark for this module, started with descriptors 1 and 2 pointed at a file, so
+    that anything the start leaks past local_session's own log redirection is recorded."""
+    needs_java()
     leaked = tmp_path_factory.mktemp("spark") / "leaked.txt"
     with mspark._output_to(leaked):
         spark = mspark.local_session(cores=2, memory="512m")
@@ -92,6 +122,7 @@ def session(tmp_path_factory):
 def test_session_is_local_quiet_and_reused(session):
     spark, leaked = session
     assert leaked == ""                                   # the JVM's lines went to its own log
+    assert mspark.log_file().is_file() and mspark.log_file().stat().st_size > 0
     assert spark.sparkContext.master == "local[2]"
     assert spark.conf.get("spark.driver.bindAddress") == "127.0.0.1"
     assert spark.conf.get("spark.ui.enabled") == "false"
