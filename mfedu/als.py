@@ -153,9 +153,9 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool | None = None,
     weighted = _check_bool(alpha is None if weighted is None else weighted, "weighted")
     R = sp.csr_matrix((values, (np.zeros(len(items), dtype=np.int64), items)), shape=(1, n))
     if alpha is not None:
-        from .als_implicit import _check_confidence, _implicit_exact_step
+        from .als_implicit import _check_confidence, _implicit_exact_step, _regs
         C = _check_confidence(R, alpha, confidence, eps)
-        reg = lam * C.nnz if weighted else lam                   # n_new: the items with r > 0
+        reg, _ = _regs(C, lam, weighted)                         # lam, or lam n_new (items with r > 0)
         return _implicit_exact_step(C, Y, reg, _row_blocks(C))[0], 0.0
     mu = check_float(mu, "mu")
     if bi is not None:

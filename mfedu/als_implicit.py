@@ -153,7 +153,7 @@ def _implicit_exact_step(C, F, reg, blocks):
     A += F.T @ F                                                 # + Y^T Y (shared)
     d = np.arange(F.shape[1])
     A[:, d, d] += np.broadcast_to(reg, C.shape[0])[:, None]      # + lam_u I
-    empty = np.diff(C.indptr) == 0 if np.ndim(reg) else np.zeros(C.shape[0], bool)
+    empty = np.diff(C.indptr) == 0                               # nothing played: x_u = 0
     return _solve(A, C @ F, np.max(reg), empty)                  # C @ F: Y^T C^u p(u)
 
 

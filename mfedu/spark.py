@@ -97,14 +97,19 @@ def local_session(cores: int = 2, memory: str = "1g"):
         raise ValueError(f"memory must be a JVM size such as '512m' or '1g', got {memory!r}")
     from pyspark.sql import SparkSession
 
-    active = SparkSession.getActiveSession()
-    if active is not None:
-        if active.sparkContext.getCheckpointDir() is None:
-            folder = _folder or _new_folder()
-            active.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
-        return active
-    check_java()
     folder = _folder or _new_folder()
+    spark = SparkSession.getActiveSession() or _start(folder, cores, memory)
+    _folder = folder
+    if spark.sparkContext.getCheckpointDir() is None:
+        spark.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
+    return spark
+
+
+def _start(folder: Path, cores: int, memory: str):
+    """Launch the JVM and a local session, its output sent to ``folder / "spark.log"``."""
+    from pyspark.sql import SparkSession
+
+    check_java()
     os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"    # bind to loopback, not the first other interface
     builder = (SparkSession.builder.master(f"local[{cores}]").appName("mfedu")
                .config("spark.driver.memory", memory)
@@ -126,8 +131,6 @@ def local_session(cores: int = 2, memory: str = "1g"):
     except Exception as e:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
         raise RuntimeError(f"Spark did not start; the end of its log ({log}):\n{tail}") from e
-    _folder = folder
-    spark.sparkContext.setCheckpointDir(str(folder / "checkpoints"))
     return spark
 
 
