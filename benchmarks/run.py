@@ -26,7 +26,8 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 ROOT = Path(__file__).resolve().parent.parent
-TARGET_NOTEBOOK_S, TARGET_UPDATE_S, TARGET_TESTS_S = 20.0, 0.25, 60.0
+# the test command's target is the duration the README states (make test, 2 cores)
+TARGET_NOTEBOOK_S, TARGET_UPDATE_S, TARGET_TESTS_S = 20.0, 0.25, 240.0
 # Notebook 08 starts a Java virtual machine and runs Apache Spark: its own target is nbval <= 90 s
 TARGET_NBVAL_S = {"08_spark_als.ipynb": 90.0}
 

@@ -2,18 +2,22 @@
 
 One module per idea, each meant to be read beside its notebook (notation: notebook 00's table):
 
-    data       Ratings container, toy table, synthetic and MovieLens-100K sets, splits
-    synthetic  the planted MovieLens-shaped generator and its truth (oracle error)
-    linalg     eig_sym (power iteration), svd_via_eig, truncated_svd, low_rank
-    svdrec     imputation + truncated-SVD recommender
-    loss       predict, mf_loss (plain or weighted lambda), gradients, rating_gradients, gradient_check
-    sgd        gradient descent, SGD (vectorised over conflict-free batches), Adam
-    als        explicit ALS (ALS-WR, biases), fold_in, implicit ALS (exact, CG, plain or
-               weighted lambda; in als_implicit)
-    metrics    rmse, mae, precision/recall/MAP/NDCG@k, AUC, expected percentile rank, popularity
-    spark      a quiet local Apache Spark session, ratings to a DataFrame, Spark's factors back
-    result     FitResult: the one result type every trainer returns
-    plots      the collection's figure style;  widgets: the explorer panel
-    checks     self-checks for the exercises (one module per part of the collection)
+    data          Ratings container, toy table, the committed synthetic sets, MovieLens-100K, splits
+    synthetic     make_synthetic: the planted MovieLens-shaped generator and its truth (oracle)
+    linalg        eig_sym (power iteration), svd_via_eig, truncated_svd, low_rank
+    svdrec        imputation + truncated-SVD recommender
+    loss          predict (the one prediction formula), mf_loss, gradients, gradient_check
+    result        FitResult: the one result type every trainer returns
+    metrics       rmse, history rows, precision/recall/MAP/NDCG@k, AUC, percentile rank, popularity
+    sgd           sgd_update (readable), gradient descent, SGD (vectorised epochs), Adam
+    als           user_step / half_step (readable), explicit ALS (ALS-WR, biases), fold_in
+    als_implicit  confidence, user_step / cg_user_step / half_step (readable), implicit ALS
+    _ridge        private: the batched ALS half-steps, tested equal to the readable ones
+    spark         a quiet local Apache Spark session, ratings to a DataFrame, Spark's factors back
+    plots         the collection's figure style;  widgets: the explorer panel
+    checks        self-checks for the exercises (one module per part of the collection)
+
+Imports run one way (top of this list to bottom, roughly: _validate -> data -> loss -> result ->
+metrics -> trainers -> plots/widgets/checks); tests/test_architecture.py enforces it.
 """
 __version__ = "0.1.0"

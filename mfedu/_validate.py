@@ -1,4 +1,4 @@
-"""Argument checks shared by every public function.
+"""Argument checks shared by every public function (the bottom of mfedu's import graph).
 
 Each helper raises a ``TypeError`` (wrong kind of object) or ``ValueError`` (right kind, wrong
 value) whose message starts with the argument's name and says what was expected, in the style
@@ -9,6 +9,7 @@ from __future__ import annotations
 import numbers
 
 import numpy as np
+import scipy.sparse as sp
 
 
 def check_int(value, name: str, *, low: int | None = None, high: int | None = None,
@@ -24,6 +25,13 @@ def check_int(value, name: str, *, low: int | None = None, high: int | None = No
         bound = f"<= {high_text or high}" if low is None else f"in [{low}, {high_text or high}]"
         raise ValueError(f"{name} must be an int {bound}, got {value}")
     return value
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool; only True and False (or numpy's) are accepted."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
 
 
 def check_rank(rank, max_rank: int, shape_text: str = "min(n_rows, n_cols)") -> int:
@@ -46,11 +54,13 @@ def check_float(value, name: str, *, low: float | None = None, low_open: bool = 
     return value
 
 
-def check_matrix(B, name: str, *, square: bool = False, symmetric: bool = False) -> np.ndarray:
-    """A finite 2-D float64 array (a copy is never made unless needed)."""
-    if not isinstance(B, (np.ndarray, list, tuple)):
-        raise TypeError(f"{name} must be a 2-D numpy array, got {type(B).__name__}")
-    A = np.asarray(B)
+def check_matrix(value, name: str, *, square: bool = False, symmetric: bool = False,
+                 allow_no_columns: bool = False) -> np.ndarray:
+    """A finite 2-D float64 array (a copy is never made unless needed). ``allow_no_columns``:
+    accept shape (n, 0) with n >= 1, e.g. the factors of a rank-0 model (biases only)."""
+    if not isinstance(value, (np.ndarray, list, tuple)):
+        raise TypeError(f"{name} must be a 2-D numpy array, got {type(value).__name__}")
+    A = np.asarray(value)
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {A.dtype}")
     if np.iscomplexobj(A):
@@ -58,7 +68,7 @@ def check_matrix(B, name: str, *, square: bool = False, symmetric: bool = False)
     A = A.astype(np.float64, copy=False)
     if A.ndim != 2:
         raise ValueError(f"{name} must be 2-D, got shape {A.shape}")
-    if A.size == 0:
+    if A.size == 0 and not (allow_no_columns and A.shape[0] > 0):
         raise ValueError(f"{name} must not be empty, got shape {A.shape}")
     if not np.all(np.isfinite(A)):
         raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
@@ -101,3 +111,25 @@ def check_ids(ids, name: str, n: int, n_name: str) -> np.ndarray:
         bad = int(a[(a < 0) | (a >= n)][0])
         raise ValueError(f"{name} must be in [0, {n_name}) = [0, {n}), got {bad}")
     return a
+
+
+def check_half_step(R, name: str, F, reg) -> tuple:
+    """The arguments of a readable ALS half-step (``mfedu.als.half_step``,
+    ``mfedu.als_implicit.half_step``): R a scipy.sparse matrix (returned as CSR, rows = the side
+    being solved), F a finite matrix with one row per column of R, and reg >= 0, one number or
+    one per row of R (returned as one per row)."""
+    if not sp.issparse(R):
+        raise TypeError(f"{name} must be a scipy.sparse matrix, got {type(R).__name__}")
+    R = sp.csr_matrix(R)
+    if R.nnz and not np.all(np.isfinite(R.data)):
+        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
+    F = check_matrix(F, "F")
+    if F.shape[0] != R.shape[1]:
+        raise ValueError(f"F must have one row per column of {name} ({R.shape[1]}), got shape {F.shape}")
+    if np.ndim(reg) == 0:
+        reg = check_float(reg, "reg", low=0.0)
+    else:
+        reg = check_vector(reg, "reg", length=R.shape[0], length_name=f"the number of rows, {R.shape[0]}")
+        if reg.min(initial=0.0) < 0:
+            raise ValueError(f"reg must be >= 0, got {reg.min()}")
+    return R, F, np.broadcast_to(reg, R.shape[0])

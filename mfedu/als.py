@@ -1,32 +1,36 @@
 """Alternating least squares for explicit ratings, and fold-in of a new user (notebook 06).
 
-With Y fixed, the loss of ``mfedu.loss.mf_loss`` (equation 2 there) splits into one small ridge
-regression per user; with X fixed, into one per item. ALS alternates the two half-steps:
+With Y fixed, the loss of ``mfedu.loss.mf_loss`` (notebook 06, eq. (1)) splits into one small
+ridge regression per user; with X fixed, into one per item. ALS alternates the two half-steps
+(notebook 06, eqs. (4) and (5)):
 
-    x_u <- (Y_u^T Y_u + lam w_u I)^{-1} Y_u^T r_u      for every user u              (1)
-    y_i <- (X_i^T X_i + lam w_i I)^{-1} X_i^T r_i      for every item i              (2)
+    x_u <- (Y_u^T Y_u + lam w_u I)^{-1} Y_u^T r_u      for every user u
+    y_i <- (X_i^T X_i + lam w_i I)^{-1} X_i^T r_i      for every item i
 
 Y_u holds the rows y_i of the items u rated and r_u those ratings (X_i, r_i likewise). Each
-half-step minimises the loss exactly over one side, so the loss never increases.
+half-step minimises the loss exactly over one side, so the loss never increases (eq. (6)).
+Equation numbers here are notebook 06's.
 
 Lambda convention (``weighted``): True (the default) is ALS-WR, w_u = n_u and w_i = n_i, the
-numbers of ratings (Zhou et al. 2008); False is the plain sum, w = 1 (notebook 00's notation). These are
-the two conventions of ``mf_loss(..., weighted=...)``, which is the loss logged here.
+numbers of ratings (Zhou et al. 2008; notebook 06, eq. (5)); False is the plain sum, w = 1
+(notebook 06, eq. (4); the loss of notebook 00's notation table). These are the two conventions of
+``mf_loss(..., weighted=...)``, which is the loss logged here.
 
 Biased model (``biased=True``): r̂_ui = mu + b_u + b_i + x_u . y_i with mu the training mean
-(fixed). The user step solves for [x_u, b_u] jointly against the augmented [Y, 1] and targets
-r_ui - mu - b_i, with lam w_u on every coordinate; the item step is symmetric. This is the exact
-minimiser of mf_loss with biases, so the loss is still non-increasing.
+(fixed). The user step solves for z_u = [x_u, b_u] jointly against the augmented (Y_u 1) and
+targets r_ui - mu - b_i, with lam w_u on every coordinate (notebook 06, eq. (7)); the item step
+is symmetric. This is the exact minimiser of mf_loss with biases, so the loss still never rises.
 
-A user (or item) with no ratings has nothing to fit: its factor (and bias) is set to 0, the
-ridge solution when lam w_u > 0 and, in ALS-WR where w_u = n_u = 0, the choice we make because
-the loss does not depend on it. With lam = 0 a user with fewer than k ratings has a singular
-system; we then take the minimum-norm least-squares solution (the pseudo-inverse) for every row.
+A user (or item) with no ratings has nothing to fit: its factor (and bias) is 0, the ridge
+solution when lam w_u > 0 and, in ALS-WR where w_u = n_u = 0, the minimum-norm one. With lam = 0
+a user with fewer than k ratings has a singular system; ``user_step`` then takes the minimum-norm
+least-squares solution (the pseudo-inverse), and so does every row.
 
-Cost per half-step: O(|Omega| k^2) to build the k x k matrices and O(m k^3) to solve them.
-The matrices are built block by block from the sparse data (rows of similar length padded into
-one batched product); all rows are then solved in one stacked ``numpy.linalg.solve``.
-``_half_step_loop`` is the readable one-row-at-a-time version that the tests compare with.
+Two forms of the same step. ``user_step`` (one row) and ``half_step`` (a loop over the rows) are
+the readable forms the notebooks and the exercise checks call. ``als_explicit`` runs the fast
+form in ``mfedu._ridge``: the k x k matrices of rows of similar length are built in one batched
+product and all rows are solved in one stacked ``numpy.linalg.solve``; the tests check that it
+equals ``half_step``. Cost per half-step: O(|Omega| k^2) to build the matrices, O(m k^3) to solve.
 
 References: Zhou, Wilkinson, Schreiber, Pan (2008), Large-scale parallel collaborative filtering
 for the Netflix prize; Koren, Bell, Volinsky (2009), Matrix factorization techniques for
@@ -38,24 +42,88 @@ import time
 from collections.abc import Mapping
 
 import numpy as np
-import scipy.sparse as sp
 
-from ._validate import check_float, check_ids, check_int, check_matrix, check_rank, check_vector
-from .data import Ratings, _check_bool, check_ratings, check_test
+from . import _ridge
+from ._validate import (check_bool, check_float, check_half_step, check_ids, check_int, check_matrix,
+                        check_rank, check_vector)
+from .als_implicit import als_implicit, confidence_from_counts, implicit_loss
+from .als_implicit import user_step as implicit_user_step
+from .data import Ratings, check_ratings, check_test
 from .loss import mf_loss
-from .metrics import model_rmse
-from .result import FitResult
+from .metrics import record_iteration
+from .result import FitResult, lam_convention
 
-BLOCK_ROWS = 32      # rows per padded block: small enough that a block stays in cache
+__all__ = ["als_explicit", "als_implicit", "fold_in", "half_step", "implicit_loss", "user_step"]
+
 # Default lam per convention (weighted: True = ALS-WR, False = plain), chosen with rank 4 on a
 # validation split carved from the synthetic training set (benchmarks/als.py reports test RMSE).
 DEFAULT_LAM = {True: 0.12, False: 5.0}
 
 
+# ----------------------------------------------------------------------------- the readable step
+
+def user_step(Y_u, r_u, reg: float) -> np.ndarray:
+    """One user's ridge regression: x_u = (Y_u^T Y_u + reg I)^{-1} Y_u^T r_u.
+
+    Notebook 06, eq. (4) with reg = lam (plain convention) or eq. (5) with reg = lam n_u
+    (ALS-WR). The item step is the same call with (X_i, r_i, lam w_i). For the biased model pass
+    Y_u with a column of ones appended and r_u - mu - b_i as targets (eq. (7)): the last entry
+    of the result is then b_u. With reg = 0 the system may be singular and the minimum-norm
+    least-squares solution (pseudo-inverse) is returned; a user with no ratings (Y_u with 0 rows)
+    gets the zero vector.
+
+    Y_u : (n_u, k) factors of the items the user rated.   r_u : (n_u,) their ratings.
+    """
+    if not isinstance(Y_u, (np.ndarray, list, tuple)):
+        raise TypeError(f"Y_u must be a 2-D numpy array (n_u, k), got {type(Y_u).__name__}")
+    if np.shape(Y_u)[:1] == (0,):                         # a user with no ratings
+        if np.ndim(Y_u) != 2 or np.shape(Y_u)[1] == 0:
+            raise ValueError(f"Y_u must be 2-D (n_u, k) with k >= 1, got shape {np.shape(Y_u)}")
+        Y_u = np.zeros(np.shape(Y_u))
+    else:
+        Y_u = check_matrix(Y_u, "Y_u")
+    r_u = check_vector(r_u, "r_u", length=Y_u.shape[0], length_name=f"Y_u.shape[0] = {Y_u.shape[0]}")
+    return _user_step(Y_u.astype(np.float64), r_u, check_float(reg, "reg", low=0.0))
+
+
+def _user_step(Y_u, r_u, reg):
+    k = Y_u.shape[1]
+    A = Y_u.T @ Y_u + reg * np.eye(k)                       # left side of eq. (4)/(5)
+    rhs = Y_u.T @ r_u                                       # right side
+    return np.linalg.solve(A, rhs) if reg > 0 else np.linalg.pinv(A, hermitian=True) @ rhs
+
+
+def half_step(R, F, reg, *, f_bias=None, mu: float = 0.0):
+    """``user_step`` for every row u of the CSR matrix R, with the other side's factors F fixed.
+
+    R : (m, n) scipy.sparse CSR ratings, rows = users (or the transpose, rows = items).
+    F : (n, k) fixed factors of the columns.   reg : lam w_u, one number or one per row.
+    f_bias, mu : for the biased model, the columns' biases (n,) and the global mean: each row
+        then solves eq. (7) for [x_u, b_u]. Returns Z (m, k), or (Z, b) when f_bias is given.
+    This is the readable loop; ``als_explicit`` computes the same with ``mfedu._ridge``.
+    """
+    R, F, reg = check_half_step(R, "R", F, reg)
+    biased = f_bias is not None
+    if biased:
+        f_bias = check_vector(f_bias, "f_bias", length=F.shape[0], length_name=f"F.shape[0] = {F.shape[0]}")
+        F = np.column_stack([F, np.ones(F.shape[0])])           # (F_u 1): the bias column
+    mu = check_float(mu, "mu")
+    Z = np.zeros((R.shape[0], F.shape[1]))
+    for u in range(R.shape[0]):
+        cols = R.indices[R.indptr[u]:R.indptr[u + 1]]           # Omega_u: the columns u rated
+        r_u = R.data[R.indptr[u]:R.indptr[u + 1]]
+        if biased:
+            r_u = r_u - mu - f_bias[cols]                       # targets r_ui - mu - b_i, eq. (7)
+        Z[u] = _user_step(F[cols], r_u, reg[u])
+    return (Z[:, :-1].copy(), Z[:, -1].copy()) if biased else Z
+
+
+# ----------------------------------------------------------------------------- the trainer
+
 def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iters: int = 15,
                  biased: bool = False, weighted: bool = True, seed: int = 0,
                  test: Ratings | None = None) -> FitResult:
-    """Fit r̂_ui = x_u . y_i (+ mu + b_u + b_i) by ALS, alternating equations (1) and (2).
+    """Fit r̂_ui = x_u . y_i (+ mu + b_u + b_i) by ALS, alternating user and item half-steps.
 
     Parameters
     ----------
@@ -80,32 +148,32 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iter
     train = check_ratings(train, "train")
     rank = check_rank(rank, min(train.shape), "min(n_users, n_items)")
     n_iters = check_int(n_iters, "n_iters", low=1)
-    biased, weighted = _check_bool(biased, "biased"), _check_bool(weighted, "weighted")
+    biased, weighted = check_bool(biased, "biased"), check_bool(weighted, "weighted")
     lam = DEFAULT_LAM[weighted] if lam is None else check_float(lam, "lam", low=0.0)
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     test = check_test(test, train)
 
     R_u = train.to_csr()                          # rows: users
     R_i = R_u.T.tocsr()                           # rows: items
-    w_u, w_i = (np.diff(R_u.indptr), np.diff(R_i.indptr)) if weighted else (1, 1)
-    blocks_u, blocks_i = _row_blocks(R_u), _row_blocks(R_i)
+    reg_u, reg_i = (lam * np.diff(R_u.indptr), lam * np.diff(R_i.indptr)) if weighted else (lam, lam)
+    blocks_u, blocks_i = _ridge.row_blocks(R_u), _ridge.row_blocks(R_i)
     mu = float(train.values.mean()) if biased else 0.0
     X = np.zeros((train.n_users, rank))
     Y = 0.1 * rng.standard_normal((train.n_items, rank))
     bu = np.zeros(train.n_users) if biased else None
     bi = np.zeros(train.n_items) if biased else None
-    convention = "ALS-WR: lam * n_u, lam * n_i" if weighted else "plain: lam"
     model = FitResult(X, Y, mu, bu, bi, params={
-        "method": "explicit ALS", "rank": rank, "lam": lam, "lam_convention": convention,
+        "method": "explicit ALS", "rank": rank, "lam": lam, "lam_convention": lam_convention(weighted),
         "n_iters": n_iters, "biased": biased, "weighted": weighted, "seed": seed})
     seconds = 0.0
     for _ in range(n_iters):
         start = time.perf_counter()
-        X, bu = _explicit_step(R_u, Y, bi, mu, lam * w_u, blocks_u, biased, lam)   # eq. (1)
-        Y, bi = _explicit_step(R_i, X, bu, mu, lam * w_i, blocks_i, biased, lam)   # eq. (2)
+        X, bu = _ridge.explicit_step(R_u, Y, reg_u, bi, mu, blocks_u)   # users: eq. (4)/(5), (7)
+        Y, bi = _ridge.explicit_step(R_i, X, reg_i, bu, mu, blocks_i)   # items: the same
         seconds += time.perf_counter() - start
         model.X, model.Y, model.bu, model.bi = X, Y, bu, bi
-        _log(model, train, test, lam, weighted, seconds)
+        loss = mf_loss(train, X, Y, lam, mu, bu, bi, weighted)
+        record_iteration(model, loss, seconds, train, test, on_nonfinite=f"the solve failed (lam = {lam})")
     return model
 
 
@@ -114,16 +182,17 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool | None = None,
             eps: float = 1.0) -> tuple[np.ndarray, float]:
     """Place a new user in a trained model with one ridge solve, without retraining.
 
-    Explicit (``alpha=None``): equation (1) for one user, with the items' factors Y (and
-    biases bi) kept fixed. For a biased model pass mu and bi: [x, b] is then solved jointly as in
-    ``als_explicit(..., biased=True)``. ``weighted`` and ``lam`` must be the ones the model was
-    trained with (ALS-WR uses lam n_new, with n_new the number of ratings given here);
-    None means True, ``als_explicit``'s default.
+    Explicit (``alpha=None``): ``user_step`` for the new user with the items' factors Y (and
+    biases bi) kept fixed: notebook 06, eq. (5) (or (4) with ``weighted=False``). For a biased
+    model pass mu and bi: [x, b] is then solved jointly as in ``als_explicit(..., biased=True)``
+    (eq. (7)). ``weighted`` and ``lam`` must be the ones the model was trained with (ALS-WR uses
+    lam n_new, with n_new the number of ratings given here); None means True, ``als_explicit``'s
+    default.
 
-    Implicit (``alpha`` given): the user step of ``mfedu.als.als_implicit`` for one user,
-    (Y^T Y + Y^T (C^u - I) Y + lam_u I) x = Y^T C^u p(u), with c = 1 + alpha r (or the log form)
-    and lam_u = lam, or lam n_new with ``weighted=True`` (None means False, ``als_implicit``'s
-    default); mu and bi are ignored.
+    Implicit (``alpha`` given): ``mfedu.als_implicit.user_step`` for the new user, notebook 07,
+    eqs. (5)-(6): (Y^T Y + Y^T (C^u - I) Y + lam_u I) x = Y^T C^u p(u), with c = 1 + alpha r (or
+    the log form) and lam_u = lam, or lam n_new with ``weighted=True`` (notebook 08, eq. (3);
+    None means False, ``als_implicit``'s default); mu and bi are ignored.
 
     Parameters
     ----------
@@ -136,7 +205,7 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool | None = None,
     Score every item with ``mu + b + bi + Y @ x`` (or ``Y @ x`` without biases).
     """
     Y = check_matrix(Y, "Y")
-    n, k = Y.shape
+    n = Y.shape[0]
     if isinstance(ratings_of_new_user, Mapping):
         items, values = list(ratings_of_new_user.keys()), list(ratings_of_new_user.values())
     elif isinstance(ratings_of_new_user, (tuple, list)) and len(ratings_of_new_user) == 2:
@@ -150,109 +219,18 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool | None = None,
     if len(np.unique(items)) != len(items):
         raise ValueError("items of ratings_of_new_user must be distinct")
     lam = check_float(lam, "lam", low=0.0)
-    weighted = _check_bool(alpha is None if weighted is None else weighted, "weighted")
-    R = sp.csr_matrix((values, (np.zeros(len(items), dtype=np.int64), items)), shape=(1, n))
+    weighted = check_bool(alpha is None if weighted is None else weighted, "weighted")
     if alpha is not None:
-        from .als_implicit import _check_confidence, _implicit_exact_step, _regs
-        C = _check_confidence(R, alpha, confidence, eps)
-        reg, _ = _regs(C, lam, weighted)                         # lam, or lam n_new (items with r > 0)
-        return _implicit_exact_step(C, Y, reg, _row_blocks(C))[0], 0.0
+        if values.min(initial=0.0) < 0:
+            raise ValueError(f"values of ratings_of_new_user must be counts >= 0, got {values.min()}")
+        played = values > 0                                       # r = 0: the same as not played
+        c = confidence_from_counts(values[played], alpha, confidence, eps)
+        reg = lam * np.count_nonzero(played) if weighted else lam
+        return implicit_user_step(Y, items[played], c, reg), 0.0
     mu = check_float(mu, "mu")
-    if bi is not None:
-        bi = check_vector(bi, "bi", length=n, length_name=f"n_items = Y.shape[0] = {n}")
-    w = len(items) if weighted else 1
-    x, b = _explicit_step(R, Y, bi, mu, np.array([lam * w]), _row_blocks(R), bi is not None, lam)
-    return x[0], (float(b[0]) if b is not None else 0.0)
-
-
-# ----------------------------------------------------------------------------- the half-step
-
-def _explicit_step(R, F, f_bias, mu, reg, blocks, biased, lam):
-    """Equation (1) for every row u of R (users; or items with R transposed), F fixed.
-
-    Unbiased: solve (F_u^T F_u + reg_u I) x_u = F_u^T r_u. Biased: the same with F augmented
-    by a column of ones and targets r_ui - mu - f_bias_i; the last coordinate is b_u.
-    """
-    if biased:
-        F = np.hstack([F, np.ones((F.shape[0], 1))])
-        R = sp.csr_matrix((R.data - mu - f_bias[R.indices], R.indices, R.indptr), shape=R.shape)
-    A = _grams(R, F, blocks)
-    d = np.arange(F.shape[1])
-    A[:, d, d] += np.broadcast_to(reg, R.shape[0])[:, None]      # + lam w_u I
-    Z = _solve(A, R @ F, lam, empty=np.diff(R.indptr) == 0)      # R @ F: F_u^T r_u for all u
-    return (np.ascontiguousarray(Z[:, :-1]), Z[:, -1].copy()) if biased else (Z, None)
-
-
-def _row_blocks(R: sp.csr_matrix, size: int = BLOCK_ROWS) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Group the rows of R by their number of non-zeros into blocks of ``size`` rows, padded.
-
-    Returns (rows, slots) per block: ``slots[j, l]`` is the position in R.indices / R.data of
-    the l-th non-zero of row ``rows[j]``, or R.nnz (a padding slot) past the row's end. Sorting
-    rows by length first keeps the padding small (about 20% on MovieLens-shaped data).
-    """
-    counts = np.diff(R.indptr)
-    order = np.argsort(counts, kind="stable")
-    blocks = []
-    for start in range(0, len(order), size):
-        rows = order[start:start + size]
-        l = np.arange(max(counts[rows].max(), 1))
-        slots = np.where(l < counts[rows][:, None], R.indptr[rows][:, None] + l, R.nnz)
-        blocks.append((rows, slots))
-    return blocks
-
-
-def _grams(R, F, blocks, weights=None) -> np.ndarray:
-    """sum_{i in Omega_u} w_ui f_i f_i^T for every row u of R, as an (m, k, k) stack (w = 1 if
-    ``weights`` is None). One batched matrix product per block; no m x n matrix is formed."""
-    k = F.shape[1]
-    A = np.empty((R.shape[0], k, k))
-    Fz = np.vstack([F, np.zeros(k)])
-    cols = np.append(R.indices, F.shape[0])
-    w = None if weights is None else np.append(weights, 0.0)
-    for rows, slots in blocks:
-        F_b = Fz[cols[slots]]                                  # (b, L, k)
-        G_b = F_b if w is None else F_b * w[slots][:, :, None]
-        A[rows] = F_b.transpose(0, 2, 1) @ G_b                 # F_u^T W_u F_u, b rows at once
-    return A
-
-
-def _solve(A, B, lam, empty):
-    """Solve A_u z_u = b_u for the whole stack (A is overwritten). Rows with no data get z_u = 0
-    (A_u may be 0 there); lam = 0 uses the pseudo-inverse (minimum-norm least squares)."""
-    A[empty] = np.eye(A.shape[1])                              # b_u = 0 there, so z_u = 0
-    if lam > 0:
-        Z = np.linalg.solve(A, B[:, :, None])
-    else:
-        Z = np.linalg.pinv(A, hermitian=True) @ B[:, :, None]
-    return np.ascontiguousarray(Z[:, :, 0])                   # rows contiguous: fast gathers
-
-
-def _half_step_loop(R, F, reg, lam):
-    """The readable version of an unbiased half-step: one ridge regression per row, equation (1)."""
-    k = F.shape[1]
-    reg = np.broadcast_to(reg, R.shape[0])
-    Z = np.zeros((R.shape[0], k))
-    for u in range(R.shape[0]):
-        idx = R.indices[R.indptr[u]:R.indptr[u + 1]]          # the items u rated
-        r_u = R.data[R.indptr[u]:R.indptr[u + 1]]             # and the ratings
-        if len(idx) == 0:
-            continue                                           # no data: x_u = 0
-        F_u = F[idx]
-        A = F_u.T @ F_u + reg[u] * np.eye(k)
-        Z[u] = np.linalg.solve(A, F_u.T @ r_u) if lam > 0 else np.linalg.pinv(A) @ (F_u.T @ r_u)
-    return Z
-
-
-# ----------------------------------------------------------------------------- bookkeeping
-
-def _log(model, train, test, lam, weighted, seconds):
-    loss = mf_loss(train, model.X, model.Y, lam, model.mu, model.bu, model.bi, weighted)
-    train_rmse, test_rmse = model_rmse(model, train), model_rmse(model, test)
-    if not np.isfinite(loss):
-        raise FloatingPointError(f"the loss became {loss}: the solve failed (lam = {lam})")
-    model.log(loss, train_rmse, test_rmse, seconds)
-
-
-from .als_implicit import als_implicit, implicit_loss  # noqa: E402  (re-exported: mfedu.als.*)
-
-__all__ = ["als_explicit", "als_implicit", "fold_in", "implicit_loss"]
+    reg = lam * len(items) if weighted else lam
+    if bi is None:
+        return _user_step(Y[items], values - mu, reg), 0.0
+    bi = check_vector(bi, "bi", length=n, length_name=f"n_items = Y.shape[0] = {n}")
+    z = _user_step(np.column_stack([Y[items], np.ones(len(items))]), values - mu - bi[items], reg)
+    return z[:-1], float(z[-1])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import http.client
+import importlib.resources
 import os
 import shutil
 import sys
@@ -21,9 +22,13 @@ from pathlib import Path
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import check_float, check_ids, check_int, check_vector
+from ._validate import check_bool, check_float, check_ids, check_int, check_vector
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+# The committed synthetic sets ship inside the package (mfedu/data_files/), so every install
+# (editable, `pip install .`, a wheel) has them. The repository's data/ folder holds their
+# README and, in a checkout, the git-ignored download cache.
+PACKAGE_DATA = "data_files"
+REPO_DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 
 ML100K_URL = "https://files.grouplens.org/datasets/movielens/ml-100k.zip"
 # SHA-256 of the official zip (4,924,029 bytes), as recorded by TensorFlow Datasets'
@@ -194,7 +199,7 @@ def train_test_split(ratings: Ratings, test_fraction: float = 0.2, seed: int = 0
     if test_fraction >= 1.0:
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
     seed = check_int(seed, "seed", low=0)
-    by_user = _check_bool(by_user, "by_user")
+    by_user = check_bool(by_user, "by_user")
     rng = np.random.default_rng(seed)
     test = np.zeros(len(ratings), dtype=bool)
     if not by_user:
@@ -212,47 +217,37 @@ def train_test_split(ratings: Ratings, test_fraction: float = 0.2, seed: int = 0
     return ratings.subset(~test), ratings.subset(test)
 
 
-def _check_bool(value, name: str) -> bool:
-    if not isinstance(value, (bool, np.bool_)):
-        raise TypeError(f"{name} must be True or False, got {value!r}")
-    return bool(value)
-
-
 # ----------------------------------------------------------------------------- synthetic sets
 
 SYNTHETIC_FILES = {"explicit": "synthetic_explicit.tsv", "implicit": "synthetic_implicit.tsv"}
 SYNTHETIC_ITEMS = "synthetic_items.tsv"
 
 
-def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682, n_ratings: int = 100_000):
-    """Generate the planted MovieLens-shaped set with its truth; see ``mfedu.synthetic``.
-
-    Returns ``Synthetic(explicit, implicit, truth)``: two ``Ratings`` and the ``Truth`` behind
-    them (true factors, biases, noise level, ``truth.expected_rating(users, items)`` and the
-    oracle RMSE). Lives in ``mfedu.synthetic``; exported here so every data set is one import away.
-    """
-    from .synthetic import make_synthetic as generate   # synthetic imports this module
-    return generate(seed, n_users, n_items, n_ratings)
-
-
 def load_synthetic(kind: str = "explicit", data_home: str | os.PathLike | None = None) -> Ratings:
     """Read the committed synthetic set: ``kind="explicit"`` (1-5 stars) or ``"implicit"`` (counts).
 
-    The files in data/ are what ``mfedu.synthetic.make_synthetic(seed=0)`` writes, byte for
-    byte (a test checks it). Use ``make_synthetic()`` when you also need the truth.
+    The files (in mfedu/data_files/, installed with the package) are what
+    ``mfedu.synthetic.make_synthetic(seed=0)`` writes, byte for byte (a test checks it). Use
+    ``make_synthetic()`` when you also need the truth. ``data_home``: read the files from
+    another folder instead (e.g. one written by ``python -m mfedu.synthetic FOLDER``).
     """
     if kind not in SYNTHETIC_FILES:
         raise ValueError(f"kind must be one of {sorted(SYNTHETIC_FILES)}, got {kind!r}")
-    folder = Path(data_home) if data_home is not None else DATA_DIR
+    folder = Path(data_home) if data_home is not None else synthetic_dir()
     path = folder / SYNTHETIC_FILES[kind]
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing; regenerate it with "
-                                "`python -m mfedu.synthetic` from the repository root")
+        raise FileNotFoundError(f"{path} is missing; write the synthetic files into {folder} with "
+                                f"`python -m mfedu.synthetic {folder}` (or reinstall mfedu)")
     table = np.loadtxt(path, dtype=np.int64, delimiter="\t", skiprows=1, ndmin=2)
     titles, header = _read_items(folder / SYNTHETIC_ITEMS)
     n_users = int(header["n_users"])
     return Ratings(table[:, 0], table[:, 1], table[:, 2].astype(float), n_users, len(titles),
                    tuple(f"user {u}" for u in range(n_users)), titles)
+
+
+def synthetic_dir() -> Path:
+    """The folder of the committed synthetic files inside the installed package."""
+    return Path(str(importlib.resources.files("mfedu") / PACKAGE_DATA))
 
 
 def _read_items(path: Path) -> tuple[tuple[str, ...], dict]:
@@ -269,8 +264,8 @@ def default_data_home() -> Path:
     (git-ignored), else ~/.cache/mfedu when mfedu is installed outside a checkout."""
     if os.environ.get("MFEDU_DATA_HOME"):
         return Path(os.environ["MFEDU_DATA_HOME"])
-    if (DATA_DIR / "README.md").exists():
-        return DATA_DIR / "cache"
+    if (REPO_DATA_DIR / "README.md").exists() and (REPO_DATA_DIR.parent / "pyproject.toml").exists():
+        return REPO_DATA_DIR / "cache"
     return Path.home() / ".cache" / "mfedu"
 
 
@@ -288,7 +283,7 @@ def load_movielens_100k(data_home: str | os.PathLike | None = None, download: bo
     The data may not be redistributed (GroupLens licence): it stays in the git-ignored cache.
     Ids in the files are 1-based; the returned Ratings are 0-based (user 1 -> 0).
     """
-    download = _check_bool(download, "download")
+    download = check_bool(download, "download")
     home = Path(data_home) if data_home is not None else default_data_home()
     folder = home / "ml-100k"
     if not (folder / "u.data").exists():

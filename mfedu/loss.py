@@ -1,31 +1,32 @@
-"""The matrix-factorisation loss and its gradients (notebooks 03 and 04).
+"""The matrix-factorisation model, its loss and its gradients (notebooks 03 and 04).
 
-Model (Koren, Bell, Volinsky 2009), with the bias terms only when the model has them:
+Model (Koren, Bell, Volinsky 2009; notebook 03, eq. (3); without the biases, eq. (1)):
 
-    r̂_ui = mu + b_u + b_i + x_u . y_i                                        (1)
+    r̂_ui = mu + b_u + b_i + x_u . y_i
 
-Loss over the OBSERVED entries Omega only (a missing rating is unknown, not zero):
+Loss over the OBSERVED entries Omega only (a missing rating is unknown, not zero; notebook 03,
+eq. (4), and eq. (2) without biases):
 
     L = sum_{(u,i) in Omega} (r_ui - r̂_ui)^2
-        + lam ( sum_u w_u (||x_u||^2 + b_u^2) + sum_i w_i (||y_i||^2 + b_i^2) )   (2)
+        + lam ( sum_u w_u (||x_u||^2 + b_u^2) + sum_i w_i (||y_i||^2 + b_i^2) )
 
 Lambda convention: ``weighted=False`` is the plain sum, w_u = w_i = 1 (notebook 00's notation).
 ``weighted=True`` weights each user by its number of ratings n_u and each item by n_i: this is
-ALS-WR's convention (Zhou et al. 2008), and it is also the loss that per-rating SGD follows,
-because SGD applies lam to x_u once for every rating of u. The same lam means a much stronger
-penalty in the weighted convention: compare lambdas only within one convention.
+ALS-WR's convention (Zhou et al. 2008; notebook 06, eq. (5)), and it is also the loss that
+per-rating SGD follows (notebook 05, eq. (3)), because SGD applies lam to x_u once for every
+rating of u. The same lam means a much stronger penalty in the weighted convention: compare
+lambdas only within one convention.
 
 mu is a fixed offset (the mean training rating), never learned; it has no gradient.
 
-Gradients of (2), with e_ui = r_ui - r̂_ui and E the sparse m x n matrix of the e_ui on Omega
-(0 elsewhere; in matrix form E = M o (R - X Y^T) when there are no biases):
+Gradients (notebook 04, eqs. (3)-(5)), with e_ui = r_ui - r̂_ui and E the sparse m x n matrix
+of the e_ui on Omega (0 elsewhere; E = M o (R - X Y^T) when there are no biases):
 
-    dL/dx_u = -2 sum_{i in Omega_u} e_ui y_i + 2 lam w_u x_u    dL/dX = -2 E Y   + 2 lam W_u X  (3)
-    dL/dy_i = -2 sum_{u in Omega_i} e_ui x_u + 2 lam w_i y_i    dL/dY = -2 E^T X + 2 lam W_i Y  (4)
+    dL/dx_u = -2 sum_{i in Omega_u} e_ui y_i + 2 lam w_u x_u    dL/dX = -2 E Y   + 2 lam W_u X
+    dL/dy_i = -2 sum_{u in Omega_i} e_ui x_u + 2 lam w_i y_i    dL/dY = -2 E^T X + 2 lam W_i Y
     dL/db_u = -2 sum_{i in Omega_u} e_ui + 2 lam w_u b_u        dL/db_i = -2 sum_u e_ui + 2 lam w_i b_i
 
-(The equation numbers are this module's own; notebooks 03 and 04 number the same formulas in the
-order they derive them.) The factor 2 and the minus sign are both real: some write-ups drop the 2 (absorbing it into the
+The factor 2 and the minus sign are both real: some write-ups drop the 2 (absorbing it into the
 learning rate) and some write the residual as r̂ - r, which flips the sign.
 """
 from __future__ import annotations
@@ -36,16 +37,25 @@ from typing import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import check_float, check_ids, check_int, check_matrix, check_vector
-from .data import Ratings, _check_bool, check_ratings
+from ._validate import check_bool, check_float, check_ids, check_int, check_matrix, check_vector
+from .data import Ratings, check_ratings
 
 PARAMS = ("X", "Y", "bu", "bi")
 
 
-def predict(X, Y, users, items, mu: float = 0.0, bu=None, bi=None) -> np.ndarray:
-    """Equation (1), r̂_ui = mu + b_u + b_i + x_u . y_i, for aligned arrays of user and item ids."""
+def predict(X, Y, users, items=None, mu: float = 0.0, bu=None, bi=None) -> np.ndarray:
+    """r̂_ui = mu + b_u + b_i + x_u . y_i (notebook 03, eq. (3); eq. (1) without biases).
+
+    ``items`` an array aligned with ``users``: one prediction per (user, item) pair.
+    ``items=None``: every item for each of ``users``, an array of shape (len(users), n_items).
+    Leave bu and bi None for a model without biases (mu then defaults to 0). This is the one
+    place mfedu computes a prediction: FitResult, the ranking metrics and the synthetic
+    truth's score all call it.
+    """
     X, Y, mu, bu, bi = _check_model(X, Y, mu, bu, bi)
     u = check_ids(users, "users", X.shape[0], "n_users = X.shape[0]")
+    if items is None:
+        return _predict(X, Y, u, None, mu, bu, bi)
     i = check_ids(items, "items", Y.shape[0], "n_items = Y.shape[0]")
     if len(u) != len(i):
         raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
@@ -54,7 +64,8 @@ def predict(X, Y, users, items, mu: float = 0.0, bu=None, bi=None) -> np.ndarray
 
 def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
             weighted: bool = False) -> float:
-    """Equation (2): squared error on the observed entries + lam times the (weighted) L2 penalty.
+    """Notebook 03, eq. (4) (eq. (2) without biases): squared error on the observed entries plus lam
+    times the (weighted) L2 penalty.
 
     Parameters
     ----------
@@ -76,7 +87,7 @@ def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, 
 
 def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
               weighted: bool = False) -> dict[str, np.ndarray]:
-    """Equations (3)-(4): the exact gradient of ``mf_loss`` with the same arguments.
+    """Notebook 04, eqs. (3)-(5): the exact gradient of ``mf_loss`` with the same arguments.
 
     Returns a dict with keys "X" (m, k) and "Y" (n, k), plus "bu" (m,) and "bi" (n,) for the
     biases the model has. Cost O(|Omega| k): E is sparse, no dense m x n matrix is formed.
@@ -97,7 +108,7 @@ def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None
 
 def rating_gradients(r_ui: float, x_u, y_i, lam: float = 0.0, mu: float = 0.0, b_u: float | None = None,
                      b_i: float | None = None) -> dict[str, np.ndarray | float]:
-    """The gradient of ONE rating's term, per entry (notebook 04 equation 2; the SGD step of 05).
+    """The gradient of ONE rating's term, per entry (notebook 04, eq. (2); notebook 05, eq. (1)).
 
         l_ui = e_ui^2 + lam (||x_u||^2 + ||y_i||^2 + b_u^2 + b_i^2),   e_ui = r_ui - r̂_ui
         dl/dx_u = -2 e_ui y_i + 2 lam x_u      dl/dy_i = -2 e_ui x_u + 2 lam y_i
@@ -187,11 +198,11 @@ def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu
             flat[j] = old - eps
             minus = loss(params)
             flat[j] = old
-            a, n = analytic[name].reshape(-1)[j], (plus - minus) / (2 * eps)
-            rel = abs(a - n) / max(abs(a), abs(n), 1e-8)
+            a_j, numeric_j = analytic[name].reshape(-1)[j], (plus - minus) / (2 * eps)
+            rel = abs(a_j - numeric_j) / max(abs(a_j), abs(numeric_j), 1e-8)
             if rel > worst[0]:
                 index = ", ".join(map(str, np.unravel_index(j, p.shape)))
-                worst = (rel, f"{name}[{index}]", a, n)
+                worst = (rel, f"{name}[{index}]", a_j, numeric_j)
             n_checked += 1
     return GradientCheck(float(worst[0]), worst[1], float(worst[2]), float(worst[3]), n_checked, tol)
 
@@ -199,11 +210,19 @@ def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu
 # ----------------------------------------------------------------------------- helpers
 
 def _predict(X, Y, u, i, mu, bu, bi) -> np.ndarray:
-    r_hat = mu + np.einsum("jk,jk->j", X[u], Y[i])
-    if bu is not None:
-        r_hat += bu[u]
-    if bi is not None:
-        r_hat += bi[i]
+    """``predict`` without the checks; i = None scores every item for each user in u."""
+    if i is None:                                     # each user's row: (len(u), n)
+        r_hat = mu + X[u] @ Y.T
+        b_u = None if bu is None else bu[u][:, None]
+        b_i = bi
+    else:                                             # aligned (user, item) pairs
+        r_hat = mu + np.einsum("jk,jk->j", X[u], Y[i])
+        b_u = None if bu is None else bu[u]
+        b_i = None if bi is None else bi[i]
+    if b_u is not None:
+        r_hat += b_u
+    if b_i is not None:
+        r_hat += b_i
     return r_hat
 
 
@@ -215,7 +234,8 @@ def _weights(ratings: Ratings, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _check_model(X, Y, mu, bu, bi):
-    X, Y = check_matrix(X, "X"), check_matrix(Y, "Y")
+    X = check_matrix(X, "X", allow_no_columns=True)        # k = 0: a model of biases only
+    Y = check_matrix(Y, "Y", allow_no_columns=True)
     if X.shape[1] != Y.shape[1]:
         raise ValueError(f"X and Y must have the same number of columns k, got shapes "
                          f"{X.shape} and {Y.shape}")
@@ -234,7 +254,7 @@ def _check_all(ratings, X, Y, lam, mu, bu, bi, weighted):
         raise ValueError(f"X and Y must have {ratings.n_users} and {ratings.n_items} rows (the "
                          f"shape of ratings), got shapes {X.shape} and {Y.shape}")
     lam = check_float(lam, "lam", low=0.0)
-    return ratings, X, Y, lam, mu, bu, bi, _check_bool(weighted, "weighted")
+    return ratings, X, Y, lam, mu, bu, bi, check_bool(weighted, "weighted")
 
 
 def _as_dict(grad, params: dict) -> dict[str, np.ndarray]:

@@ -32,11 +32,14 @@ A random order gives about 0.5 (lower is better); the paper reports it in percen
 """
 from __future__ import annotations
 
+import numbers
+
 import numpy as np
 from scipy.stats import rankdata
 
-from ._validate import check_int, check_matrix, check_vector
+from ._validate import check_float, check_int, check_matrix, check_vector
 from .data import Ratings, check_ratings
+from .loss import predict
 from .result import FitResult
 
 CHUNK_USERS = 256      # users scored at once: a CHUNK_USERS x n block, never the full m x n
@@ -60,13 +63,34 @@ def rmse(y_true, y_pred) -> float:
 def model_rmse(model: FitResult, ratings: Ratings | None) -> float:
     """RMSE of ``model.predict`` on ``ratings``, as the trainers log it after every iteration.
 
-    NaN when ``ratings`` is None (no test set) or when a prediction is not finite (a diverging
-    run is reported by its trainer, not by a failing metric).
+    NaN when ``ratings`` is None (no test set) or when the model or a prediction is not finite
+    (a diverging run is reported by its trainer, not by a failing metric).
     """
     if ratings is None:
         return float("nan")
-    pred = model.predict(ratings.users, ratings.items)
+    parts = (model.X, model.Y, model.mu, model.bu, model.bi)
+    if not all(np.all(np.isfinite(p)) for p in parts if p is not None):
+        return float("nan")
+    with np.errstate(over="ignore", invalid="ignore"):
+        pred = model.predict(ratings.users, ratings.items)
     return rmse(ratings.values, pred) if np.all(np.isfinite(pred)) else float("nan")
+
+
+def record_iteration(model: FitResult, loss: float, seconds: float, train: Ratings | None = None,
+                     test: Ratings | None = None, *, on_nonfinite: str | None = None) -> None:
+    """Append one history row to ``model``: the trainer's loss, RMSE on ``train`` and ``test``
+    (NaN for a set not given) and the cumulative ``seconds``. Every trainer records its rows
+    this way. ``on_nonfinite``: if given and the loss is NaN or inf, the row is still recorded,
+    then a FloatingPointError saying "the loss became ...: <on_nonfinite>" is raised.
+    """
+    if not isinstance(model, FitResult):
+        raise TypeError(f"model must be an mfedu.result.FitResult, got {type(model).__name__}")
+    if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
+        raise TypeError(f"loss must be a real number, got {type(loss).__name__} {loss!r}")
+    seconds = check_float(seconds, "seconds", low=0.0)
+    model.log(loss, model_rmse(model, train), model_rmse(model, test), seconds)
+    if on_nonfinite is not None and not np.isfinite(loss):
+        raise FloatingPointError(f"the loss became {loss}: {on_nonfinite}")
 
 
 def mae(y_true, y_pred) -> float:
@@ -185,10 +209,7 @@ def _check_ranking(model, test, train):
         shape = (model.n_users, model.n_items)
 
         def score(users):
-            S = model.mu + model.X[users] @ model.Y.T
-            if model.bu is not None:
-                S += model.bu[users][:, None]
-            return S if model.bi is None else S + model.bi
+            return predict(model.X, model.Y, users, None, model.mu, model.bu, model.bi)
     elif isinstance(model, np.ndarray):
         scores = check_matrix(model, "model")
         shape = scores.shape

@@ -1,7 +1,8 @@
-"""The one result type every trainer in mfedu returns (truncated SVD now; SGD and ALS later).
+"""The one result type every trainer in mfedu returns (truncated SVD, GD, SGD, Adam, ALS, Spark).
 
-A fitted model predicts r̂_ui = mu + b_u + b_i + x_u . y_i (terms it does not have are 0),
-and remembers how training went, one row per iteration, so any two runs plot on one figure.
+A fitted model predicts r̂_ui = mu + b_u + b_i + x_u . y_i (``mfedu.loss.predict``; terms it does
+not have are 0), and remembers how training went, one row per iteration, so any two runs plot on
+one figure. Trainers append a row with ``mfedu.metrics.record_iteration``.
 """
 from __future__ import annotations
 
@@ -9,11 +10,17 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_ids, check_int
+from ._validate import check_bool, check_ids, check_int
 from .data import Ratings, check_ratings
-from .loss import _predict
+from .loss import predict
 
 HISTORY_KEYS = ("loss", "train_rmse", "test_rmse", "seconds")
+
+
+def lam_convention(weighted: bool) -> str:
+    """The value of ``params["lam_convention"]`` that every trainer records: which penalty lam
+    multiplies (``mfedu.loss``: plain sum, or weighted by the rating counts n_u and n_i)."""
+    return "weighted: lam * n_u, lam * n_i" if check_bool(weighted, "weighted") else "plain: lam"
 
 
 @dataclass(eq=False)
@@ -29,7 +36,8 @@ class FitResult:
         (ALS sweep, GD step, SGD epoch; a one-shot method such as truncated SVD has one row).
         ``loss`` is the trainer's own objective (its docstring gives the lambda convention);
         ``test_rmse`` is NaN when no test set was given; ``seconds`` is cumulative wall time.
-    params : the hyper-parameters that produced the model, e.g. {"method": "svd", "rank": 10}.
+    params : the hyper-parameters that produced the model, e.g. {"method": "svd", "rank": 10};
+        trainers with a lambda also record ``lam`` and ``lam_convention`` (``lam_convention()``).
     """
 
     X: np.ndarray
@@ -69,21 +77,17 @@ class FitResult:
 
     def predict(self, users, items) -> np.ndarray:
         """r̂_ui = mu + b_u + b_i + x_u . y_i for aligned arrays of user and item ids."""
+        if items is None:
+            raise TypeError("items must be an array of item ids aligned with users (for every "
+                            "item of one user, use scores(user))")
         u = check_ids(users, "users", self.n_users, "n_users")
         i = check_ids(items, "items", self.n_items, "n_items")
-        if len(u) != len(i):
-            raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
-        return _predict(self.X, self.Y, u, i, self.mu, self.bu, self.bi)
+        return predict(self.X, self.Y, u, i, self.mu, self.bu, self.bi)
 
     def scores(self, user: int) -> np.ndarray:
         """r̂_ui for one user and every item i: a length-n vector."""
         u = check_int(user, "user", low=0, high=self.n_users - 1)
-        s = self.mu + self.Y @ self.X[u]
-        if self.bu is not None:
-            s += self.bu[u]
-        if self.bi is not None:
-            s += self.bi
-        return s
+        return predict(self.X, self.Y, [u], None, self.mu, self.bu, self.bi)[0]
 
     def recommend(self, user: int, k: int = 10, exclude: Ratings | None = None) -> np.ndarray:
         """The ids of the k items with the highest r̂_ui for ``user``, best first.
@@ -104,6 +108,6 @@ class FitResult:
         return order[:k][np.isfinite(s[order[:k]])]
 
     def log(self, loss: float, train_rmse: float, test_rmse: float, seconds: float) -> None:
-        """Append one iteration to the history (trainers call this)."""
+        """Append one row to the history (trainers do it through ``metrics.record_iteration``)."""
         for key, value in zip(HISTORY_KEYS, (loss, train_rmse, test_rmse, seconds)):
             self.history[key].append(float(value))

@@ -1,6 +1,6 @@
 """Gradient descent, stochastic gradient descent and Adam for matrix factorisation (notebooks 04-05).
 
-Model, ``mfedu.loss`` equation (1) (Koren, Bell, Volinsky 2009):
+Model, ``mfedu.loss.predict`` (notebook 03, eqs. (1) and (3); Koren, Bell, Volinsky 2009):
 
     biased=True:   r̂_ui = mu + b_u + b_i + x_u . y_i     mu = mean training rating, fixed
     biased=False:  r̂_ui = x_u . y_i                       no mu, no biases
@@ -11,19 +11,21 @@ step), recorded AFTER that epoch; the initial state has no row. ``seconds`` coun
 only, not the loss and RMSE evaluation written to the history.
 
 gradient_descent: full-batch steps on the PLAIN loss (``mf_loss(weighted=False)``):
-    theta <- theta - lr dL/dtheta,   theta in {X, Y, bu, bi},   gradients from mfedu.loss (3)-(4)
+    theta <- theta - lr dL/dtheta,   theta in {X, Y, bu, bi}    (notebook 04, eq. (7); the
+    gradients are ``mfedu.loss.gradients``, notebook 04, eqs. (3)-(5))
 
 sgd: one rating at a time, a fresh random order every epoch (Funk 2006; Koren, Bell, Volinsky
-2009), written exactly as Surprise's SVD applies it. With e_ui = r_ui - r̂_ui:
+2009), written exactly as Surprise's SVD applies it (``sgd_update``, notebook 05, eq. (2)).
+With e_ui = r_ui - r̂_ui:
     b_u <- b_u + lr (e_ui - lam b_u)
     b_i <- b_i + lr (e_ui - lam b_i)
     x_u <- x_u + lr (e_ui y_i - lam x_u)      x_u and y_i both from their values
     y_i <- y_i + lr (e_ui x_u - lam y_i)      before this rating
-This is -(lr/2) times the gradient of the per-rating term
+This is -(lr/2) times the gradient of the per-rating term (notebook 05, eq. (1))
     l_ui = e_ui^2 + lam (b_u^2 + b_i^2 + ||x_u||^2 + ||y_i||^2),
 so the step is lr/2 times the gradient (the 2 is absorbed, as in Surprise): the same
 number as a gradient-descent rate on l_ui means half the step. Summed over Omega the l_ui
-give ``mf_loss(weighted=True)``: a user with n_u ratings is penalised n_u times, so SGD's lam is
+give ``mf_loss(weighted=True)`` (notebook 05, eq. (3)): a user with n_u ratings is penalised n_u times, so SGD's lam is
 the WEIGHTED lambda (w_u = n_u, w_i = n_i), not the plain one of gradient_descent.
 
 adam: mini-batch Adam (Kingma & Ba 2015) on the same per-rating terms; see its docstring.
@@ -38,11 +40,11 @@ import time
 
 import numpy as np
 
-from ._validate import check_float, check_int, check_rank
-from .data import Ratings, _check_bool, check_ratings, check_test
+from ._validate import check_bool, check_float, check_int, check_rank, check_vector
+from .data import Ratings, check_ratings, check_test
 from .loss import gradients, mf_loss
-from .metrics import model_rmse
-from .result import FitResult
+from .metrics import record_iteration
+from .result import FitResult, lam_convention
 
 DIVERGENCE_FACTOR = 1e3
 
@@ -61,32 +63,57 @@ class DivergenceError(FloatingPointError):
 
 # ----------------------------------------------------------------------------- SGD epochs
 
+def sgd_update(r_ui: float, x_u, y_i, b_u: float | None, b_i: float | None, mu: float, lr: float,
+               lam: float) -> tuple:
+    """One SGD step on one rating (notebook 05, eq. (2)), returning the new (b_u, b_i, x_u, y_i).
+
+        e_ui = r_ui - (mu + b_u + b_i + x_u . y_i)
+        b_u <- b_u + lr (e_ui - lam b_u)          b_i <- b_i + lr (e_ui - lam b_i)
+        x_u <- x_u + lr (e_ui y_i - lam x_u)      y_i <- y_i + lr (e_ui x_u - lam y_i)
+
+    Every right-hand side uses the values from BEFORE this step (y_i's update uses the old x_u).
+    For a model without biases pass b_u = b_i = None (and mu = 0); they come back as None.
+    The inputs are not changed.
+    """
+    x_u = check_vector(x_u, "x_u")
+    y_i = check_vector(y_i, "y_i", length=len(x_u), length_name=f"len(x_u) = {len(x_u)}")
+    if (b_u is None) != (b_i is None):
+        raise ValueError("b_u and b_i must be given together (a biased model) or both left None")
+    if b_u is not None:
+        b_u, b_i = check_float(b_u, "b_u"), check_float(b_i, "b_i")
+    return _sgd_update(check_float(r_ui, "r_ui"), x_u, y_i, b_u, b_i, check_float(mu, "mu"),
+                       check_float(lr, "lr", low=0.0, low_open=True), check_float(lam, "lam", low=0.0))
+
+
+def _sgd_update(r_ui, x_u, y_i, b_u, b_i, mu, lr, lam):
+    biased = b_u is not None
+    e = r_ui - (mu + (b_u + b_i if biased else 0.0) + x_u @ y_i)
+    if biased:
+        b_u, b_i = b_u + lr * (e - lam * b_u), b_i + lr * (e - lam * b_i)
+    return b_u, b_i, x_u + lr * (e * y_i - lam * x_u), y_i + lr * (e * x_u - lam * y_i)
+
+
 def sgd_epoch_loop(train: Ratings, X, Y, lr: float, lam: float, mu: float = 0.0, bu=None,
                    bi=None, order=None) -> None:
-    """One SGD epoch, one rating at a time: the readable reference (module docstring).
+    """One SGD epoch, one rating at a time: ``sgd_update`` for each rating, the readable reference.
 
     Visits the ratings in ``order`` (indices into ``train``; default: as stored) and updates
     X, Y (and bu, bi if given) IN PLACE. Plain Python over the ratings, numpy for the k-vectors.
     """
     users, items, values = _ordered(train, order)
+    biased = bu is not None
     for u, i, r_ui in zip(users.tolist(), items.tolist(), values.tolist()):
-        x_u = X[u].copy()                 # the old x_u: y_i's update below must not see the new one
-        y_i = Y[i]
-        r_hat = mu + x_u @ y_i
-        if bu is not None:
-            r_hat += bu[u] + bi[i]
-        e = r_ui - r_hat
-        if bu is not None:
-            bu[u] += lr * (e - lam * bu[u])
-            bi[i] += lr * (e - lam * bi[i])
-        X[u] += lr * (e * y_i - lam * x_u)
-        Y[i] += lr * (e * x_u - lam * y_i)
+        b_u, b_i, X[u], Y[i] = _sgd_update(r_ui, X[u], Y[i], bu[u] if biased else None,
+                                           bi[i] if biased else None, mu, lr, lam)
+        if biased:
+            bu[u], bi[i] = b_u, b_i
 
 
 def conflict_free_batches(users, items) -> list[np.ndarray]:
     """Split a sequence of ratings into batches in which no user and no item repeats.
 
-    Rating j goes to level  l_j = 1 + max(last level of user u_j, last level of item i_j)
+    Rating j goes to level (notebook 05, eq. (4))
+        l_j = 1 + max(last level of user u_j, last level of item i_j)
     (the dependency graph layered by its longest chain ending at each rating). Two ratings
     that share a user or an item are then in different batches, the earlier one first, and
     ratings that share neither do not affect each other: so applying the SGD updates batch by
@@ -110,7 +137,7 @@ def conflict_free_batches(users, items) -> list[np.ndarray]:
 def _level_order(users: np.ndarray, items: np.ndarray) -> tuple[np.ndarray, list[int]]:
     """Positions sorted by level (stable) and where each level ends in that order."""
     # The levels are inherently sequential: plain Python on lists is the fastest way without a
-    # compiler (about 11 ms for 80,000 ratings, a third of a vectorised epoch at rank 20).
+    # compiler (benchmarks/sgd.py times it against the whole vectorised epoch).
     last_u, last_i = [0] * (int(users.max()) + 1), [0] * (int(items.max()) + 1)
     levels = []
     for u, i in zip(users.tolist(), items.tolist()):
@@ -184,21 +211,21 @@ def gradient_descent(train: Ratings, rank: int = 8, lam: float = 5.0, lr: float 
 
     L = mf_loss(train, X, Y, lam, mu, bu, bi, weighted=False): a SUM over |Omega| ratings, so
     the gradient grows with the data and a stable lr is small: below 2 / h_max, h_max the
-    largest curvature, about 2 n_u for the busiest user's bias. On the synthetic 80k train split
-    (defaults otherwise) lr = 4e-4 descends at every step, 6e-4 to 8e-4 oscillate, 1e-3 raises
-    DivergenceError; with biased=True the limit is 1.75e-3 = 1 / (567 + lam) (n_u <= 567).
-    One history row per step; raises DivergenceError when the loss blows up.
+    largest eigenvalue of the Hessian (notebook 04, eq. (8)); the bias block alone gives
+    h >= 2 (n_u + lam) for the busiest user, so lr < 1 / (max n_u + lam). Notebook 04 measures
+    where the limit lies on the synthetic set. One history row per step; raises
+    DivergenceError when the loss blows up.
     """
-    s = _Run("gradient_descent", train, test, rank, lam, lr, n_iters, biased, seed, init_std,
-               {"n_iters": n_iters, "lambda_convention": "plain (w_u = w_i = 1)"})
-    model = s.model
+    run = _Run("gradient_descent", train, test, rank, lam, lr, n_iters, biased, seed, init_std,
+               {"n_iters": n_iters, "lam_convention": lam_convention(False)})
+    model = run.model
     with np.errstate(over="ignore", invalid="ignore"):
-        for step in range(1, s.n + 1):
+        for step in range(1, run.n_steps + 1):
             t0 = time.perf_counter()
-            g = gradients(s.train, model.X, model.Y, s.lam, model.mu, model.bu, model.bi)
-            for name, theta in s.params.items():
-                theta -= s.lr * g[name]
-            s.record(step, time.perf_counter() - t0)
+            g = gradients(run.train, model.X, model.Y, run.lam, model.mu, model.bu, model.bi)
+            for name, theta in run.params.items():
+                theta -= run.lr * g[name]
+            run.record(step, time.perf_counter() - t0)
     return model
 
 
@@ -210,20 +237,20 @@ def sgd(train: Ratings, rank: int = 8, lam: float = 0.12, lr: float = 0.015, n_e
     Each epoch visits every rating once in a fresh order ``default_rng(seed).permutation``;
     ``vectorised=False`` runs ``sgd_epoch_loop`` instead of ``sgd_epoch`` (same result).
     History ``loss`` is mf_loss(weighted=True), the objective SGD follows. The defaults were
-    chosen on a validation split of the synthetic train set (test RMSE 0.966 after 30 epochs,
-    oracle 0.893); lr = 0.3 still finishes there, 0.4 raises DivergenceError in epoch 1.
+    chosen on a validation split carved from the synthetic training set; ``benchmarks/sgd.py``
+    prints their test RMSE beside the oracle's.
     """
-    vectorised = _check_bool(vectorised, "vectorised")
-    s = _Run("sgd", train, test, rank, lam, lr, n_epochs, biased, seed, init_std,
+    vectorised = check_bool(vectorised, "vectorised")
+    run = _Run("sgd", train, test, rank, lam, lr, n_epochs, biased, seed, init_std,
                {"n_epochs": n_epochs, "vectorised": vectorised,
-                "lambda_convention": "weighted (per rating: w_u = n_u, w_i = n_i)"})
-    model, epoch_fn = s.model, sgd_epoch if vectorised else sgd_epoch_loop
+                "lam_convention": lam_convention(True)})
+    model, epoch_fn = run.model, sgd_epoch if vectorised else sgd_epoch_loop
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, s.n + 1):
+        for epoch in range(1, run.n_steps + 1):
             t0 = time.perf_counter()
-            order = s.rng.permutation(len(s.train))
-            epoch_fn(s.train, model.X, model.Y, s.lr, s.lam, model.mu, model.bu, model.bi, order)
-            s.record(epoch, time.perf_counter() - t0)
+            order = run.rng.permutation(len(run.train))
+            epoch_fn(run.train, model.X, model.Y, run.lr, run.lam, model.mu, model.bu, model.bi, order)
+            run.record(epoch, time.perf_counter() - t0)
     return model
 
 
@@ -234,57 +261,60 @@ def adam(train: Ratings, rank: int = 8, lam: float = 0.15, lr: float = 0.005,
          init_std: float = 0.1) -> FitResult:
     """Mini-batch Adam, with the L2 penalty in the loss (lam) or decoupled (weight_decay).
 
-    Each epoch splits a fresh permutation of the ratings into mini-batches B. Step t uses the
-    gradient g of the batch's share of the SGD objective, sum_{(u,i) in B} l_ui (module
-    docstring), computed by ``mfedu.loss.gradients`` on B with ``weighted=True``:
-        m <- b1 m + (1 - b1) g              v <- b2 v + (1 - b2) g^2
+    Each epoch splits a fresh permutation of the ratings into mini-batches D. Step t uses the
+    gradient g of the batch's share of the SGD objective, sum_{(u,i) in D} l_ui (module
+    docstring), computed by ``mfedu.loss.gradients`` on D with ``weighted=True``; with
+    (beta1, beta2) = ``betas`` and the moments mom1, mom2 (Kingma & Ba's m and v):
+        mom1 <- beta1 mom1 + (1 - beta1) g        mom2 <- beta2 mom2 + (1 - beta2) g^2
         theta <- theta - lr wd theta        (only if weight_decay = wd > 0: AdamW)
-        theta <- theta - lr m_hat / (sqrt(v_hat) + eps),  m_hat = m/(1 - b1^t), v_hat = v/(1 - b2^t)
-    Dense Adam (as torch.optim.Adam on dense tensors): rows absent from B have g = 0, yet their
-    m and v still decay and they keep moving with their momentum; weight decay shrinks every row
-    every step. Adam ignores a constant scale of g (up to eps), so the sum over B and the mean
+        theta <- theta - lr mom1_hat / (sqrt(mom2_hat) + eps),
+                 mom1_hat = mom1 / (1 - beta1^t),  mom2_hat = mom2 / (1 - beta2^t)
+    Dense Adam (as torch.optim.Adam on dense tensors): rows absent from D have g = 0, yet their
+    moments still decay and they keep moving with their momentum; weight decay shrinks every row
+    every step. Adam ignores a constant scale of g (up to eps), so the sum over D and the mean
     give the same steps.
 
     * Adam + L2 (Kingma & Ba 2015): lam > 0, weight_decay = 0; follows mf_loss(weighted=True).
     * AdamW (Loshchilov & Hutter 2019): lam = 0, weight_decay > 0; the decay is not the
-      gradient of any loss once divided by sqrt(v_hat), so no single loss is minimised.
+      gradient of any loss once divided by sqrt(mom2_hat), so no single loss is minimised.
     The history logs mf_loss(weighted=True) with the given lam (the squared error when lam = 0).
     """
     batch_size = check_int(batch_size, "batch_size", low=1)
     weight_decay = check_float(weight_decay, "weight_decay", low=0.0)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
-        raise TypeError(f"betas must be a pair (b1, b2), got {betas!r}")
-    b1, b2 = (check_float(b, f"betas[{j}]", low=0.0, high=1.0) for j, b in enumerate(betas))
-    if b1 >= 1.0 or b2 >= 1.0:
+        raise TypeError(f"betas must be a pair (beta1, beta2), got {betas!r}")
+    beta1, beta2 = (check_float(b, f"betas[{j}]", low=0.0, high=1.0) for j, b in enumerate(betas))
+    if beta1 >= 1.0 or beta2 >= 1.0:
         raise ValueError(f"betas must be in [0, 1), got {tuple(betas)}")
     eps = check_float(eps, "eps", low=0.0, low_open=True)
-    s = _Run("adam", train, test, rank, lam, lr, n_epochs, biased, seed, init_std,
+    run = _Run("adam", train, test, rank, lam, lr, n_epochs, biased, seed, init_std,
                {"n_epochs": n_epochs, "batch_size": batch_size, "weight_decay": weight_decay,
-                "betas": (b1, b2), "eps": eps,
-                "lambda_convention": "weighted (per rating: w_u = n_u, w_i = n_i)"})
-    model, tr = s.model, s.train
-    m = {name: np.zeros_like(p) for name, p in s.params.items()}
-    v = {name: np.zeros_like(p) for name, p in s.params.items()}
+                "betas": (beta1, beta2), "eps": eps,
+                "lam_convention": lam_convention(True)})
+    model, tr = run.model, run.train
+    mom1 = {name: np.zeros_like(p) for name, p in run.params.items()}   # Kingma & Ba's m
+    mom2 = {name: np.zeros_like(p) for name, p in run.params.items()}   # and v
     t = 0
     with np.errstate(over="ignore", invalid="ignore"):
-        for epoch in range(1, s.n + 1):
+        for epoch in range(1, run.n_steps + 1):
             t0 = time.perf_counter()
-            order = s.rng.permutation(len(tr))
+            order = run.rng.permutation(len(tr))
             for start in range(0, len(tr), batch_size):
-                b = order[start:start + batch_size]
-                batch = Ratings(tr.users[b], tr.items[b], tr.values[b], tr.n_users, tr.n_items)
-                if not all(np.all(np.isfinite(p)) for p in s.params.values()):
+                in_batch = order[start:start + batch_size]
+                batch = Ratings(tr.users[in_batch], tr.items[in_batch], tr.values[in_batch], tr.n_users,
+                                tr.n_items)
+                if not all(np.all(np.isfinite(p)) for p in run.params.values()):
                     break                        # gradients() rejects NaN; record() reports it
-                g = gradients(batch, model.X, model.Y, s.lam, model.mu, model.bu, model.bi,
+                g = gradients(batch, model.X, model.Y, run.lam, model.mu, model.bu, model.bi,
                               weighted=True)
                 t += 1
-                for name, theta in s.params.items():
-                    m[name] = b1 * m[name] + (1 - b1) * g[name]
-                    v[name] = b2 * v[name] + (1 - b2) * g[name] ** 2
+                for name, theta in run.params.items():
+                    mom1[name] = beta1 * mom1[name] + (1 - beta1) * g[name]
+                    mom2[name] = beta2 * mom2[name] + (1 - beta2) * g[name] ** 2
                     if weight_decay > 0:
-                        theta -= s.lr * weight_decay * theta
-                    theta -= s.lr * (m[name] / (1 - b1 ** t)) / (np.sqrt(v[name] / (1 - b2 ** t)) + eps)
-            s.record(epoch, time.perf_counter() - t0)
+                        theta -= run.lr * weight_decay * theta
+                    theta -= run.lr * (mom1[name] / (1 - beta1 ** t)) / (np.sqrt(mom2[name] / (1 - beta2 ** t)) + eps)
+            run.record(epoch, time.perf_counter() - t0)
     return model
 
 
@@ -293,7 +323,7 @@ def adam(train: Ratings, rank: int = 8, lam: float = 0.15, lr: float = 0.005,
 class _Run:
     """Validated arguments, the model being trained, and its history bookkeeping."""
 
-    def __init__(self, name, train, test, rank, lam, lr, n, biased, seed, init_std, extra):
+    def __init__(self, name, train, test, rank, lam, lr, n_steps, biased, seed, init_std, extra):
         self.name = name
         self.train = check_ratings(train, "train")
         self.test = check_test(test, self.train)
@@ -301,8 +331,8 @@ class _Run:
         rank = check_rank(rank, min(m, n_items), "min(n_users, n_items)")
         self.lam = check_float(lam, "lam", low=0.0)
         self.lr = check_float(lr, "lr", low=0.0, low_open=True)
-        self.n = check_int(n, "n_iters" if name == "gradient_descent" else "n_epochs", low=1)
-        biased = _check_bool(biased, "biased")
+        self.n_steps = check_int(n_steps, "n_iters" if name == "gradient_descent" else "n_epochs", low=1)
+        biased = check_bool(biased, "biased")
         seed = check_int(seed, "seed", low=0)
         init_std = check_float(init_std, "init_std", low=0.0, low_open=True)
         self.rng = np.random.default_rng(seed)
@@ -331,8 +361,7 @@ class _Run:
         """Append the history row of ``epoch``; raise DivergenceError if the run blew up."""
         self.seconds += seconds
         loss = self._loss()
-        self.model.log(loss, model_rmse(self.model, self.train), model_rmse(self.model, self.test),
-                       self.seconds)
+        record_iteration(self.model, loss, self.seconds, self.train, self.test)
         if np.isfinite(loss) and loss <= DIVERGENCE_FACTOR * self.loss0:
             return
         what = "iteration" if self.name == "gradient_descent" else "epoch"

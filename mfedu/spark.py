@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from ._validate import check_int
+from ._validate import check_float, check_int
 from .data import Ratings, check_ratings
-from .result import FitResult
+from .result import FitResult, lam_convention
 
 JAVA_MIN = 17
 INSTALL_HINT = ("Install Java 17 or 21 (on Debian/Ubuntu: sudo apt-get install "
@@ -97,7 +97,7 @@ def local_session(cores: int = 2, memory: str = "1g"):
         raise ValueError(f"memory must be a JVM size such as '512m' or '1g', got {memory!r}")
     from pyspark.sql import SparkSession
 
-    folder = _folder or _new_folder()
+    folder = _folder or new_temp_folder()
     spark = SparkSession.getActiveSession() or _start(folder, cores, memory)
     _folder = folder
     if spark.sparkContext.getCheckpointDir() is None:
@@ -126,7 +126,7 @@ def _start(folder: Path, cores: int, memory: str):
                .config("spark.pyspark.driver.python", sys.executable))
     log = folder / "spark.log"
     try:
-        with _output_to(log):                      # the JVM inherits these descriptors
+        with redirect_output(log):                      # the JVM inherits these descriptors
             spark = builder.getOrCreate()
     except Exception as e:
         tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
@@ -151,12 +151,15 @@ def to_dataframe(spark, ratings: Ratings):
     return spark.createDataFrame(list(rows), schema)
 
 
-def to_fit_result(model, n_users: int, n_items: int, params: dict | None = None) -> FitResult:
+def to_fit_result(model, n_users: int, n_items: int, params: dict | None = None,
+                  reg_param: float | None = None) -> FitResult:
     """The factors of a fitted ``pyspark.ml.recommendation.ALSModel`` as a FitResult.
 
     Row u of X is Spark's factor for user id u (Spark stores them as float32; they are widened
     to float64). Users or items Spark never saw in training keep a zero row, so they predict 0,
-    as mfedu's own ALS does. The history is empty: Spark does not report one.
+    as mfedu's own ALS does. The history is empty: Spark does not report one. ``reg_param``: the
+    estimator's regParam, recorded as params["lam"] with Spark's weighted convention (lam n_u,
+    lam n_i; notebook 08, eq. (1)) in params["lam_convention"].
     """
     n_users = check_int(n_users, "n_users", low=1)
     n_items = check_int(n_items, "n_items", low=1)
@@ -171,11 +174,14 @@ def to_fit_result(model, n_users: int, n_items: int, params: dict | None = None)
                              f"outside 0..{name}-1 = 0..{n - 1}; pass the {name} of its data")
         F[ids] = np.array([row["features"] for row in rows], dtype=np.float64).reshape(len(ids), -1)
         factors.append(F)
-    return FitResult(*factors, params={"method": "Spark ALS", "rank": model.rank, **(params or {})})
+    extra = {} if reg_param is None else {"lam": check_float(reg_param, "reg_param", low=0.0),
+                                          "lam_convention": lam_convention(True)}
+    return FitResult(*factors, params={"method": "Spark ALS", "rank": model.rank, **extra, **(params or {})})
 
 
-def _new_folder() -> Path:
-    """A temporary folder for this process; first remove those of processes that have ended."""
+def new_temp_folder() -> Path:
+    """A new temporary folder PREFIX<pid>-<random> for this process (``local_session`` calls it
+    once); first remove the folders of processes that have ended, and remove this one at exit."""
     for old in Path(tempfile.gettempdir()).glob(PREFIX + "*-*"):
         pid = old.name[len(PREFIX):].split("-")[0]
         if pid.isdigit() and not _alive(int(pid)):
@@ -194,7 +200,7 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _output_to(path: Path):
+def redirect_output(path: Path):
     """Point this process's stdout and stderr file descriptors (1 and 2) at ``path`` for a while.
 
     A child process started meanwhile (the JVM) inherits the file and keeps writing there; in

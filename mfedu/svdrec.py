@@ -26,7 +26,8 @@ import scipy.sparse as sp
 from ._validate import check_int, check_rank
 from .data import Ratings, check_ratings, check_test
 from .linalg import truncated_svd
-from .metrics import model_rmse
+from .loss import predict
+from .metrics import record_iteration
 from .result import FitResult
 
 IMPUTATIONS = ("zero", "global", "user", "item")
@@ -48,22 +49,28 @@ def baseline(train: Ratings, impute: str = "user") -> tuple[float, np.ndarray, n
     return mu, bu, bi
 
 
-def _mean_by(ids, values, n, fallback):
-    counts = np.bincount(ids, minlength=n)
-    sums = np.bincount(ids, weights=values, minlength=n)
+def _mean_by(ids, values, size, fallback):
+    counts = np.bincount(ids, minlength=size)
+    sums = np.bincount(ids, weights=values, minlength=size)
     return np.where(counts > 0, sums / np.maximum(counts, 1), fallback)
 
 
 def impute(train: Ratings, impute: str = "user") -> np.ndarray:
     """The filled m x n matrix F: observed ratings, and the baseline b_ui in every missing cell."""
     mu, bu, bi = baseline(train, impute)
-    F = mu + bu[:, None] + bi[None, :]
+    F = _baseline_at(mu, bu, bi, np.arange(train.n_users))       # b_ui in every cell
     F[train.users, train.items] = train.values
     return F
 
 
+def _baseline_at(mu, bu, bi, users, items=None):
+    """b_ui = mu + b_u + b_i: ``mfedu.loss.predict`` for a model without factors (rank 0);
+    items None: every item for each user."""
+    return predict(np.zeros((len(bu), 0)), np.zeros((len(bi), 0)), users, items, mu, bu, bi)
+
+
 def _residual(train, mu, bu, bi):
-    r = train.values - (mu + bu[train.users] + bi[train.items])
+    r = train.values - _baseline_at(mu, bu, bi, train.users, train.items)
     return sp.csr_matrix((r, (train.users, train.items)), shape=train.shape)
 
 
@@ -92,8 +99,7 @@ def svd_recommender(train: Ratings, rank: int = 10, impute: str = "user",
     model = FitResult(U * s, Vt.T, mu, bu, bi,
                       params={"method": "truncated SVD", "rank": rank, "impute": impute})
     loss = max(sp.linalg.norm(E) ** 2 - np.sum(s ** 2), 0.0)     # Eckart-Young, squared
-    model.log(loss, model_rmse(model, train), model_rmse(model, check_test(test, train)),
-              time.perf_counter() - start)
+    record_iteration(model, loss, time.perf_counter() - start, train, check_test(test, train))
     return model
 
 
@@ -106,14 +112,14 @@ def rmse_by_rank(train: Ratings, test: Ratings, max_rank: int = 50,
     baseline alone. Returns {"rank", "train_rmse", "test_rmse"} arrays of length max_rank + 1.
     """
     train = check_ratings(train, "train")
-    test = check_ratings(test, "test")
+    test = check_test(check_ratings(test, "test"), train)
     max_rank = check_rank(max_rank, min(train.shape) - 1, "min(n_users, n_items) - 1")
     mu, bu, bi = baseline(train, impute)
     U, s, Vt = truncated_svd(_residual(train, mu, bu, bi), max_rank)
     out = {"rank": np.arange(max_rank + 1)}
     for name, data in (("train_rmse", train), ("test_rmse", test)):
         terms = U[data.users] * s * Vt.T[data.items]             # |T| x k, term j of the sum
-        pred = mu + bu[data.users] + bi[data.items]
+        pred = _baseline_at(mu, bu, bi, data.users, data.items)
         cum = np.concatenate([pred[:, None], pred[:, None] + np.cumsum(terms, axis=1)], axis=1)
         out[name] = np.sqrt(np.mean((data.values[:, None] - cum) ** 2, axis=0))
     return out

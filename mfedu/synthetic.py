@@ -20,7 +20,8 @@ popular films and films they expect to like, so ratings are not missing at rando
 The implicit variant draws its own (user, item) pairs the same way, with a stronger pull of
 affinity, and gives each a play count with a heavy tail that grows with s*_ui.
 
-Run ``python -m mfedu.synthetic`` to rewrite the files in data/ (byte for byte the same).
+Run ``python -m mfedu.synthetic [FOLDER]`` to rewrite the committed files (mfedu/data_files/, or
+FOLDER), byte for byte the same.
 """
 from __future__ import annotations
 
@@ -33,7 +34,8 @@ import numpy as np
 from scipy.special import ndtr
 
 from ._validate import check_ids, check_int
-from .data import DATA_DIR, SYNTHETIC_FILES, SYNTHETIC_ITEMS, Ratings, check_ratings
+from .data import SYNTHETIC_FILES, SYNTHETIC_ITEMS, Ratings, check_ratings, synthetic_dir
+from .loss import predict
 
 GENRES = ("drama", "comedy", "action", "romance", "sci-fi", "thriller", "animation", "documentary")
 GENRE_SHARE = np.array([0.24, 0.20, 0.14, 0.12, 0.10, 0.09, 0.06, 0.05])
@@ -72,11 +74,7 @@ class Truth:
 
     def score(self, users, items) -> np.ndarray:
         """s*_ui = mu* + b*_u + b*_i + x*_u . y*_i for arrays of users and items."""
-        u = check_ids(users, "users", len(self.bu), "n_users")
-        i = check_ids(items, "items", len(self.bi), "n_items")
-        if len(u) != len(i):
-            raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
-        return self.mu + self.bu[u] + self.bi[i] + np.einsum("jk,jk->j", self.X[u], self.Y[i])
+        return predict(self.X, self.Y, users, items, self.mu, self.bu, self.bi)
 
     def play_weight(self, users, items) -> np.ndarray:
         """log pop_i + PULL_IMPLICIT (s*_ui - score_mean): the log weight with which the implicit
@@ -88,8 +86,8 @@ class Truth:
 
     def expected_rating(self, users, items) -> np.ndarray:
         """E[r_ui] = 1 + sum_j Phi((s*_ui - t_j) / sigma): the oracle prediction."""
-        m = self.score(users, items)
-        return 1.0 + ndtr((m[:, None] - self.thresholds[None, :]) / self.sigma).sum(axis=1)
+        s = self.score(users, items)
+        return 1.0 + ndtr((s[:, None] - self.thresholds[None, :]) / self.sigma).sum(axis=1)
 
     def oracle_rmse(self, ratings: Ratings) -> float:
         """RMSE of the oracle prediction E[r_ui] on ``ratings``: no method can expect to beat it."""
@@ -111,7 +109,7 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
                    n_ratings: int = 100_000) -> Synthetic:
     """Generate the planted data set (see the module docstring for the model).
 
-    The defaults give MovieLens-100K's shape; ``seed=0`` gives the files committed in data/.
+    The defaults give MovieLens-100K's shape; ``seed=0`` gives the files committed in mfedu/data_files/.
     Runs in about a second.
     """
     seed = check_int(seed, "seed", low=0)
@@ -136,10 +134,10 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     n_u = np.minimum(n_u, n_items)          # (fewer only for tiny sets where a user would run out)
     mu, sigma = 3.5, 0.8
 
-    m_all = mu + bu[:, None] + bi[None, :] + X @ Y.T          # s*_ui for every pair, m x n
-    users, items = _draw_pairs(rng, n_u, log_pop, m_all - m_all.mean(), pull=PULL_EXPLICIT)
-    eps = sigma * rng.normal(size=len(users))
-    z = m_all[users, items] + eps
+    S_all = mu + bu[:, None] + bi[None, :] + X @ Y.T          # s*_ui for every pair, m x n
+    users, items = _draw_pairs(rng, n_u, log_pop, S_all - S_all.mean(), pull=PULL_EXPLICIT)
+    noise = sigma * rng.normal(size=len(users))               # eps_ui of the module docstring
+    z = S_all[users, items] + noise
     thresholds = np.quantile(z, np.cumsum(STAR_SHARE)[:-1])
     stars = 1 + (z[:, None] > thresholds[None, :]).sum(axis=1)
 
@@ -148,14 +146,14 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     explicit = Ratings(users, items, stars.astype(float), n_users, n_items, user_labels, labels)
 
     # Implicit: who played what, and how often. Plays follow affinity more strongly.
-    p_users, p_items = _draw_pairs(rng, n_u, log_pop, m_all - m_all.mean(), pull=PULL_IMPLICIT)
-    m = m_all[p_users, p_items] - mu
-    counts = 1 + rng.poisson(np.exp(0.5 + 0.9 * m + 0.9 * rng.normal(size=len(m))))
+    p_users, p_items = _draw_pairs(rng, n_u, log_pop, S_all - S_all.mean(), pull=PULL_IMPLICIT)
+    s_played = S_all[p_users, p_items] - mu
+    counts = 1 + rng.poisson(np.exp(0.5 + 0.9 * s_played + 0.9 * rng.normal(size=len(s_played))))
     implicit = Ratings(p_users, p_items, counts.astype(float), n_users, n_items, user_labels, labels)
 
-    truth = Truth(X, Y, mu, bu, bi, sigma, thresholds, eps, item_genre, GENRES, log_pop,
-                  float(m_all.mean()))
-    for arr in (X, Y, bu, bi, thresholds, eps, item_genre, log_pop):
+    truth = Truth(X, Y, mu, bu, bi, sigma, thresholds, noise, item_genre, GENRES, log_pop,
+                  float(S_all.mean()))
+    for arr in (X, Y, bu, bi, thresholds, noise, item_genre, log_pop):
         arr.flags.writeable = False
     return Synthetic(explicit, implicit, truth)
 
@@ -177,7 +175,7 @@ def _draw_pairs(rng, n_u, log_pop, affinity, pull):
     keys = log_pop[None, :] + pull * affinity + rng.gumbel(size=affinity.shape)
     order = np.argsort(-keys, axis=1)
     users = np.repeat(np.arange(len(n_u)), n_u)
-    items = np.concatenate([np.sort(order[u, :n]) for u, n in enumerate(n_u)])
+    items = np.concatenate([np.sort(order[u, :count]) for u, count in enumerate(n_u)])
     return users, items
 
 
@@ -190,8 +188,10 @@ def _item_titles(item_genre) -> tuple[str, ...]:
     return tuple(titles)
 
 
-def write_files(data: Synthetic, folder: Path = DATA_DIR, seed: int = 0) -> None:
-    """Write the explicit and implicit sets and the item table as TSV text into ``folder``."""
+def write_files(data: Synthetic, folder: Path | None = None, seed: int = 0) -> None:
+    """Write the explicit and implicit sets and the item table as TSV text into ``folder``
+    (default: the package's own data folder, ``mfedu.data.synthetic_dir()``)."""
+    folder = synthetic_dir() if folder is None else Path(folder)
     for kind, ratings, column in (("explicit", data.explicit, "rating"),
                                   ("implicit", data.implicit, "count")):
         buf = io.StringIO()
@@ -207,6 +207,6 @@ def write_files(data: Synthetic, folder: Path = DATA_DIR, seed: int = 0) -> None
 
 
 if __name__ == "__main__":
-    out = Path(sys.argv[1]) if len(sys.argv) > 1 else DATA_DIR
+    out = Path(sys.argv[1]) if len(sys.argv) > 1 else synthetic_dir()
     write_files(make_synthetic(seed=0), out)
     print(f"wrote {', '.join(SYNTHETIC_FILES.values())} and {SYNTHETIC_ITEMS} to {out}")

@@ -2,11 +2,10 @@
 import numpy as np
 import pytest
 
-from mfedu import als
-from mfedu.als import _explicit_step, _half_step_loop, _row_blocks
-from mfedu.als_implicit import _check_confidence, _implicit_cg_step, _implicit_exact_step
-from mfedu.data import Ratings, make_synthetic, train_test_split
+from mfedu import als, als_implicit
+from mfedu.data import Ratings, train_test_split
 from mfedu.loss import gradients, mf_loss
+from mfedu.synthetic import make_synthetic
 
 SMALL = make_synthetic(seed=3, n_users=60, n_items=80, n_ratings=1500)
 SMALL_FULL = make_synthetic()                  # MovieLens-shaped: the set the defaults are for
@@ -25,25 +24,53 @@ def random_factors(n, k, seed=0):
     return np.random.default_rng(seed).normal(scale=0.5, size=(n, k))
 
 
+def confidences(r: Ratings, alpha: float, confidence: str = "linear", eps: float = 1.0):
+    """C: the CSR matrix of c_ui on the played entries (notebook 07, eqs. (2)-(3))."""
+    C = r.to_csr()
+    C.eliminate_zeros()                            # a zero count is not a play
+    C.data = als_implicit.confidence_from_counts(C.data, alpha, confidence, eps)
+    return C
+
+
 # ----------------------------------------------------------------------------- explicit
 
 @pytest.mark.parametrize("lam", [0.0, 0.05, 3.0])
 @pytest.mark.parametrize("weighted", [True, False])
-def test_stacked_half_step_equals_the_loop(lam, weighted):
-    R = EXPLICIT.to_csr()
-    Y = random_factors(R.shape[1], 5)
-    reg = lam * (np.diff(R.indptr) if weighted else 1)
-    stacked, _ = _explicit_step(R, Y, None, 0.0, reg, _row_blocks(R), False, lam)
-    assert np.allclose(stacked, _half_step_loop(R, Y, reg, lam), atol=1e-8)
-    assert np.all(stacked[-1] == 0)                  # the user with no ratings gets x_u = 0
+@pytest.mark.parametrize("biased", [False, True])
+def test_als_explicit_equals_the_readable_half_steps(lam, weighted, biased):
+    """The trainer's batched solves (mfedu._ridge) give what user_step gives row by row."""
+    r, k, seed = EXPLICIT, 5, 4
+    model = als.als_explicit(r, rank=k, lam=lam, n_iters=3, biased=biased, weighted=weighted, seed=seed)
+    R_u, R_i = r.to_csr(), r.to_csr().T.tocsr()
+    reg_u, reg_i = (lam * np.diff(R_u.indptr), lam * np.diff(R_i.indptr)) if weighted else (lam, lam)
+    Y = 0.1 * np.random.default_rng(seed).standard_normal((r.n_items, k))   # the trainer's start
+    mu = float(r.values.mean()) if biased else 0.0
+    bi = np.zeros(r.n_items) if biased else None
+    for _ in range(3):
+        if biased:
+            X, bu = als.half_step(R_u, Y, reg_u, f_bias=bi, mu=mu)
+            Y, bi = als.half_step(R_i, X, reg_i, f_bias=bu, mu=mu)
+        else:
+            X = als.half_step(R_u, Y, reg_u)
+            Y = als.half_step(R_i, X, reg_i)
+    assert np.allclose(model.X, X, atol=1e-8) and np.allclose(model.Y, Y, atol=1e-8)
+    if biased:
+        assert np.allclose(model.bu, bu, atol=1e-8) and np.allclose(model.bi, bi, atol=1e-8)
+    assert np.all(model.X[-1] == 0) and np.all(model.Y[-1] == 0)   # no ratings: factor 0
 
 
-def test_blocks_cover_every_non_zero_once():
-    R = EXPLICIT.to_csr()
-    slots = np.concatenate([s.ravel() for _, s in _row_blocks(R, size=7)])
-    assert np.array_equal(np.sort(slots[slots < R.nnz]), np.arange(R.nnz))
-    rows = np.concatenate([rows for rows, _ in _row_blocks(R, size=7)])
-    assert np.array_equal(np.sort(rows), np.arange(R.shape[0]))
+def test_user_step_is_the_ridge_solution():
+    """x_u minimises ||r_u - Y_u x||^2 + reg ||x||^2: its gradient there is 0 (notebook 06, eq. (3))."""
+    Y_u, r_u = random_factors(7, 3), np.arange(7.0)
+    x = als.user_step(Y_u, r_u, 0.8)
+    assert np.allclose(-2 * Y_u.T @ (r_u - Y_u @ x) + 2 * 0.8 * x, 0, atol=1e-12)
+    assert np.array_equal(als.user_step(np.zeros((0, 3)), [], 0.8), np.zeros(3))   # no ratings
+    singular = als.user_step(Y_u[:2], r_u[:2], 0.0)            # 2 ratings, k = 3: minimum norm
+    assert np.allclose(Y_u[:2] @ singular, r_u[:2]) and np.allclose(singular, np.linalg.pinv(Y_u[:2]) @ r_u[:2])
+    with pytest.raises(ValueError, match="r_u must have length"):
+        als.user_step(Y_u, r_u[:3], 0.8)
+    with pytest.raises(ValueError, match="reg must be >= 0"):
+        als.user_step(Y_u, r_u, -1.0)
 
 
 @pytest.mark.parametrize("biased", [False, True])
@@ -61,11 +88,11 @@ def test_each_half_step_minimises_mf_loss(biased, weighted):
     bi = np.zeros(r.n_items) if biased else None
     losses = [mf_loss(r, X, Y, lam, mu, bu, bi, weighted)]
     for _ in range(6):
-        X, bu = _explicit_step(R_u, Y, bi, mu, lam * w_u, _row_blocks(R_u), biased, lam)
+        X, bu = als.half_step(R_u, Y, lam * w_u, f_bias=bi, mu=mu) if biased else (als.half_step(R_u, Y, lam * w_u), None)
         g = gradients(r, X, Y, lam, mu, bu, bi, weighted)
         assert np.abs(g["X"]).max() < 1e-8 and (not biased or np.abs(g["bu"]).max() < 1e-8)
         losses.append(mf_loss(r, X, Y, lam, mu, bu, bi, weighted))
-        Y, bi = _explicit_step(R_i, X, bu, mu, lam * w_i, _row_blocks(R_i), biased, lam)
+        Y, bi = als.half_step(R_i, X, lam * w_i, f_bias=bu, mu=mu) if biased else (als.half_step(R_i, X, lam * w_i), None)
         g = gradients(r, X, Y, lam, mu, bu, bi, weighted)
         assert np.abs(g["Y"]).max() < 1e-8 and (not biased or np.abs(g["bi"]).max() < 1e-8)
         losses.append(mf_loss(r, X, Y, lam, mu, bu, bi, weighted))
@@ -89,7 +116,7 @@ def test_als_explicit_history(biased, weighted):
     assert h["test_rmse"][-1] == pytest.approx(
         np.sqrt(np.mean((test.values - model.predict(test.users, test.items)) ** 2)))
     assert (model.bu is not None) == biased and model.mu == (train.values.mean() if biased else 0)
-    assert model.params["lam_convention"].startswith("ALS-WR" if weighted else "plain")
+    assert model.params["lam_convention"].startswith("weighted" if weighted else "plain")
     # the user and the item without ratings: factor 0, bias 0, so they are predicted by mu (+ b)
     assert np.all(model.X[-1] == 0) and np.all(model.Y[-1] == 0)
     assert not biased or (model.bu[-1] == 0 and model.bi[-1] == 0)
@@ -142,7 +169,7 @@ def test_fold_in_equals_the_als_user_step(weighted):
     lam = 0.05 if weighted else 2.0
     model = als.als_explicit(r, rank=4, lam=lam, n_iters=3, weighted=weighted)
     R = r.to_csr()
-    X_step = _half_step_loop(R, model.Y, lam * (np.diff(R.indptr) if weighted else 1), lam)
+    X_step = als.half_step(R, model.Y, lam * (np.diff(R.indptr) if weighted else 1))
     for u in (0, 7, 30):
         mine = r.users == u
         x, b = als.fold_in((r.items[mine], r.values[mine]), model.Y, lam, weighted=weighted)
@@ -155,8 +182,7 @@ def test_fold_in_biased_solves_the_user_step():
     r = EXPLICIT
     model = als.als_explicit(r, rank=4, lam=0.05, n_iters=3, biased=True)
     R = r.to_csr()
-    X, bu = _explicit_step(R, model.Y, model.bi, model.mu, 0.05 * np.diff(R.indptr),
-                           _row_blocks(R), True, 0.05)
+    X, bu = als.half_step(R, model.Y, 0.05 * np.diff(R.indptr), f_bias=model.bi, mu=model.mu)
     mine = r.users == 11
     x, b = als.fold_in((r.items[mine], r.values[mine]), model.Y, 0.05, mu=model.mu, bi=model.bi)
     assert np.allclose(x, X[11]) and b == pytest.approx(bu[11])
@@ -165,12 +191,12 @@ def test_fold_in_biased_solves_the_user_step():
 def test_fold_in_implicit_equals_the_exact_user_step():
     r = IMPLICIT
     model = als.als_implicit(r, rank=4, lam=1.0, alpha=2.0, n_iters=2)
-    C = _check_confidence(r.to_csr(), 2.0, "linear", 1.0)
-    X = _implicit_exact_step(C, model.Y, 1.0, _row_blocks(C))
+    C = confidences(r, 2.0)
+    X = als_implicit.half_step(C, model.Y, 1.0)
     mine = r.users == 4
     x, b = als.fold_in((r.items[mine], r.values[mine]), model.Y, 1.0, alpha=2.0)
     assert np.allclose(x, X[4]) and b == 0.0
-    X_wr = _implicit_exact_step(C, model.Y, 1.0 * np.diff(C.indptr), _row_blocks(C))
+    X_wr = als_implicit.half_step(C, model.Y, 1.0 * np.diff(C.indptr))
     x_wr, _ = als.fold_in((r.items[mine], r.values[mine]), model.Y, 1.0, alpha=2.0, weighted=True)
     assert np.allclose(x_wr, X_wr[4]) and not np.allclose(x_wr, x)
 
@@ -203,10 +229,10 @@ def test_implicit_exact_step_equals_the_dense_loop(weighted):
     weighted: lam n_u with n_u the number of items the user played (Spark's convention)."""
     r, alpha, lam = IMPLICIT, 2.0, 0.5
     Y = random_factors(r.n_items, 4)
-    C = _check_confidence(r.to_csr(), alpha, "linear", 1.0)
+    C = confidences(r, alpha)
     counts = r.to_dense(fill=0.0)
     n_u = (counts > 0).sum(axis=1)
-    stacked = _implicit_exact_step(C, Y, lam * n_u if weighted else lam, _row_blocks(C))
+    stacked = als_implicit.half_step(C, Y, lam * n_u if weighted else lam)
     for u in range(r.n_users):
         C_u = np.diag(1.0 + alpha * counts[u])
         p_u = (counts[u] > 0).astype(float)
@@ -222,12 +248,67 @@ def test_cg_approaches_the_exact_solve_as_steps_grow():
     r, lam = IMPLICIT, 0.5
     k = 6
     Y, X0 = random_factors(r.n_items, k), random_factors(r.n_users, k, seed=1)
-    C = _check_confidence(r.to_csr(), 5.0, "linear", 1.0)
-    blocks = _row_blocks(C)
-    exact = _implicit_exact_step(C, Y, lam, blocks)
-    errors = [np.abs(_implicit_cg_step(C, Y, X0, lam, blocks, s) - exact).max() for s in (1, 2, 4, k)]
+    C = confidences(r, 5.0)
+    exact = als_implicit.half_step(C, Y, lam)
+    errors = [np.abs(als_implicit.half_step(C, Y, lam, solver="cg", X0=X0, n_steps=s) - exact).max()
+              for s in (1, 2, 4, k)]
     assert np.all(np.diff(errors) < 0)
     assert errors[-1] < 1e-8            # CG is exact after k steps (in exact arithmetic)
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("solver", ["cg", "exact"])
+@pytest.mark.parametrize("confidence", ["linear", "log"])
+def test_als_implicit_equals_the_readable_half_steps(solver, weighted, confidence):
+    """The trainer's batched solves and batched CG (mfedu._ridge) give what the readable
+    user_step / cg_user_step give row by row, sweep after sweep."""
+    r, k, lam, alpha, seed = IMPLICIT, 4, (0.05 if weighted else 1.0), 3.0, 2
+    model = als.als_implicit(r, rank=k, lam=lam, alpha=alpha, n_iters=3, solver=solver, seed=seed,
+                             confidence=confidence, eps=2.0, cg_steps=2, weighted=weighted)
+    C_u = confidences(r, alpha, confidence, 2.0)
+    C_i = C_u.T.tocsr()
+    reg_u, reg_i = (lam * np.diff(C_u.indptr), lam * np.diff(C_i.indptr)) if weighted else (lam, lam)
+    rng = np.random.default_rng(seed)                            # the trainer's start
+    X, Y = 0.01 * rng.standard_normal((r.n_users, k)), 0.01 * rng.standard_normal((r.n_items, k))
+    for _ in range(3):
+        X = als_implicit.half_step(C_u, Y, reg_u, solver=solver, X0=X, n_steps=2)
+        Y = als_implicit.half_step(C_i, X, reg_i, solver=solver, X0=Y, n_steps=2)
+    assert np.allclose(model.X, X, atol=1e-10) and np.allclose(model.Y, Y, atol=1e-10)
+
+
+def test_cg_user_step_after_k_steps_is_the_user_step():
+    Y = random_factors(30, 4)
+    items, c = np.array([1, 5, 9, 20]), np.array([3.0, 1.5, 11.0, 2.0])
+    exact = als_implicit.user_step(Y, items, c, 0.7)
+    assert np.allclose(als_implicit.cg_user_step(Y, items, c, 0.7, np.ones(4), 4), exact, atol=1e-10)
+    one = als_implicit.cg_user_step(Y, items, c, 0.7, np.zeros(4), 1)
+    assert np.linalg.norm(one - exact) < np.linalg.norm(exact)    # one step already gets closer
+    with pytest.raises(ValueError, match="c must hold the confidences c = 1 \\+ alpha r > 1"):
+        als_implicit.user_step(Y, items, np.array([3.0, 1.0, 11.0, 2.0]), 0.7)   # c = 1: not played
+    with pytest.raises(ValueError, match="items must be distinct"):
+        als_implicit.user_step(Y, np.array([1, 1]), np.array([3.0, 2.0]), 0.7)
+    with pytest.raises(ValueError, match=r"YtY must be Y.T @ Y, of shape \(4, 4\)"):
+        als_implicit.user_step(Y, items, c, 0.7, YtY=np.eye(3))
+
+
+def test_implicit_steps_with_lam_zero_take_the_minimum_norm_solution():
+    """reg = 0 with item factors of rank 2 < k = 4: a singular system. The exact step takes the
+    pseudo-inverse (as the explicit user_step does); CG stops when its direction has no
+    curvature, in the readable and in the batched form alike."""
+    rng = np.random.default_rng(5)
+    r = IMPLICIT
+    k = 4
+    Y = rng.normal(size=(r.n_items, 2)) @ rng.normal(size=(2, k))     # rank 2
+    C = confidences(r, 2.0)
+    x = als_implicit.half_step(C, Y, 0.0)
+    A_row = Y.T @ Y + Y[C[0].indices].T @ ((C[0].data - 1)[:, None] * Y[C[0].indices])
+    assert np.allclose(x[0], np.linalg.pinv(A_row) @ (Y[C[0].indices].T @ C[0].data))
+    model = als.als_implicit(r, rank=k, lam=0.0, alpha=2.0, n_iters=1, solver="cg", cg_steps=10, seed=1)
+    rng0 = np.random.default_rng(1)
+    X0, Y0 = 0.01 * rng0.standard_normal((r.n_users, k)), 0.01 * rng0.standard_normal((r.n_items, k))
+    X1 = als_implicit.half_step(C, Y0, 0.0, solver="cg", X0=X0, n_steps=10)
+    Y1 = als_implicit.half_step(C.T.tocsr(), X1, 0.0, solver="cg", X0=Y0, n_steps=10)
+    assert np.allclose(model.X, X1, atol=1e-8) and np.allclose(model.Y, Y1, atol=1e-8)
 
 
 @pytest.mark.parametrize("weighted", [False, True])
@@ -243,22 +324,22 @@ def test_als_implicit_loss_is_non_increasing(solver, weighted):
     assert np.isnan(model.history["train_rmse"]).all()
     assert np.all(model.X[-1] == 0) and np.all(model.Y[-1] == 0)   # no interactions: 0
     assert model.params["solver"] == solver and model.params["weighted"] == weighted
-    assert model.params["lam_convention"] == ("ALS-WR: lam * n_u, lam * n_i" if weighted else "plain: lam")
+    assert model.params["lam_convention"] == ("weighted: lam * n_u, lam * n_i" if weighted else "plain: lam")
 
 
 def test_weighted_implicit_half_steps_minimise_the_weighted_loss():
     """At the result of a weighted user step, moving any x_u raises implicit_loss(weighted=True)."""
     r, lam, alpha = IMPLICIT, 0.05, 3.0
-    C = _check_confidence(r.to_csr(), alpha, "linear", 1.0)
+    C = confidences(r, alpha)
     n_u = np.diff(C.indptr)
     Y = random_factors(r.n_items, 3, seed=2)
-    X = _implicit_exact_step(C, Y, lam * n_u, _row_blocks(C))
+    X = als_implicit.half_step(C, Y, lam * n_u)
     best = als.implicit_loss(r, X, Y, lam, alpha, weighted=True)
     rng = np.random.default_rng(0)
     for _ in range(5):
         nudged = X + 1e-3 * rng.standard_normal(X.shape) * (n_u > 0)[:, None]
         assert als.implicit_loss(r, nudged, Y, lam, alpha, weighted=True) > best
-    plain = _implicit_exact_step(C, Y, lam, _row_blocks(C))          # a different minimiser
+    plain = als_implicit.half_step(C, Y, lam)                     # a different minimiser
     assert als.implicit_loss(r, plain, Y, lam, alpha, weighted=True) > best
 
 
@@ -266,16 +347,15 @@ def test_weighted_implicit_half_steps_minimise_the_weighted_loss():
 def test_every_implicit_half_step_lowers_the_loss(steps):
     """None: the exact solver; otherwise that many CG steps (each lowers the quadratic)."""
     r, lam, alpha = IMPLICIT, 0.5, 4.0
-    C_u = _check_confidence(r.to_csr(), alpha, "linear", 1.0)
+    C_u = confidences(r, alpha)
     C_i = C_u.T.tocsr()
     X, Y = random_factors(r.n_users, 4), random_factors(r.n_items, 4, seed=1)
     losses = [als.implicit_loss(r, X, Y, lam, alpha)]
+    solver = "exact" if steps is None else "cg"
     for _ in range(5):
-        X = (_implicit_exact_step(C_u, Y, lam, _row_blocks(C_u)) if steps is None
-             else _implicit_cg_step(C_u, Y, X, lam, _row_blocks(C_u), steps))
+        X = als_implicit.half_step(C_u, Y, lam, solver=solver, X0=X, n_steps=steps or 0)
         losses.append(als.implicit_loss(r, X, Y, lam, alpha))
-        Y = (_implicit_exact_step(C_i, X, lam, _row_blocks(C_i)) if steps is None
-             else _implicit_cg_step(C_i, X, Y, lam, _row_blocks(C_i), steps))
+        Y = als_implicit.half_step(C_i, X, lam, solver=solver, X0=Y, n_steps=steps or 0)
         losses.append(als.implicit_loss(r, X, Y, lam, alpha))
     assert np.all(np.diff(losses) <= 1e-9 * losses[0]) and losses[-1] < 0.5 * losses[0]
 

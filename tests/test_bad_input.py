@@ -6,7 +6,7 @@ import scipy.sparse as sp
 from mfedu import linalg, metrics, svdrec
 from mfedu.data import Ratings, load_movielens_100k, load_synthetic, toy, train_test_split
 from mfedu.result import FitResult
-from mfedu.data import make_synthetic
+from mfedu.synthetic import make_synthetic
 
 T = toy()
 M = np.arange(12.0).reshape(4, 3)

@@ -3,7 +3,8 @@ import numpy as np
 import pytest
 
 from mfedu import checks
-from mfedu.data import make_synthetic, toy
+from mfedu.data import toy
+from mfedu.synthetic import make_synthetic
 
 from checkutil import verdict      # tests/checkutil.py
 

@@ -2,7 +2,8 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from mfedu.data import Ratings, load_synthetic, make_synthetic, toy, train_test_split
+from mfedu.data import Ratings, load_synthetic, toy, train_test_split
+from mfedu.synthetic import make_synthetic
 from mfedu.synthetic import STAR_SHARE, write_files
 
 
@@ -162,10 +163,12 @@ def test_generator_is_reproducible_and_seeded():
 
 
 def test_committed_files_regenerate_byte_for_byte(synthetic, tmp_path):
-    from mfedu.data import DATA_DIR
+    from mfedu.data import synthetic_dir
     write_files(synthetic, tmp_path)
-    for path in sorted(tmp_path.iterdir()):
-        assert path.read_bytes() == (DATA_DIR / path.name).read_bytes(), path.name
+    written = sorted(tmp_path.iterdir())
+    assert len(written) == 3
+    for path in written:
+        assert path.read_bytes() == (synthetic_dir() / path.name).read_bytes(), path.name
 
 
 def test_load_synthetic_equals_generator(synthetic):

@@ -4,7 +4,8 @@ import warnings
 import numpy as np
 import pytest
 
-from mfedu.data import Ratings, load_synthetic, make_synthetic, toy, train_test_split
+from mfedu.data import Ratings, load_synthetic, toy, train_test_split
+from mfedu.synthetic import make_synthetic
 from mfedu.loss import gradients, mf_loss
 from mfedu.result import FitResult
 from mfedu.sgd import (DIVERGENCE_FACTOR, DivergenceError, adam, conflict_free_batches,
@@ -194,7 +195,7 @@ def test_result_history_and_params(trainer, n_key):
     assert np.all(np.isfinite(model.history["test_rmse"]))
     assert np.all(np.diff([0.0] + model.history["seconds"]) >= 0)
     assert model.params["method"] == trainer.__name__ and model.params[n_key] == 3
-    assert "lambda_convention" in model.params and model.params["seed"] == 4
+    assert "lam_convention" in model.params and model.params["seed"] == 4
     again = trainer(train, rank=2, **{n_key: 3}, seed=4)
     assert np.array_equal(again.X, model.X) and np.all(np.isnan(again.history["test_rmse"]))
     other = trainer(train, rank=2, **{n_key: 3}, seed=5)

@@ -13,8 +13,9 @@ import numpy as np
 import pytest
 
 from mfedu import spark as mspark
-from mfedu.als import _half_step_loop
-from mfedu.data import Ratings, make_synthetic
+from mfedu.als import half_step
+from mfedu.data import Ratings
+from mfedu.synthetic import make_synthetic
 
 SMALL = make_synthetic(seed=3, n_users=60, n_items=80, n_ratings=1500).explicit
 
@@ -80,7 +81,7 @@ def test_old_folders_of_ended_processes_are_removed(tmp_path, monkeypatch):
     other = tmp_path / "mfedu-spark-notes"                       # not ours: no pid in the name
     for folder in (dead, live, other):
         (folder / "checkpoints").mkdir(parents=True)
-    new = mspark._new_folder()
+    new = mspark.new_temp_folder()
     assert not dead.exists() and live.exists() and other.exists()
     assert new.parent == tmp_path and new.name.startswith(f"{mspark.PREFIX}{os.getpid()}-")
 
@@ -112,7 +113,7 @@ def session(tmp_path_factory):
     that anything the start leaks past local_session's own log redirection is recorded."""
     needs_java()
     leaked = tmp_path_factory.mktemp("spark") / "leaked.txt"
-    with mspark._output_to(leaked):
+    with mspark.redirect_output(leaked):
         spark = mspark.local_session(cores=2, memory="512m")
         spark.range(10).count()
     yield spark, leaked.read_text()
@@ -150,8 +151,8 @@ def test_spark_runs_the_als_wr_half_step(session):
     one = mspark.to_fit_result(als.copy().setParams(maxIter=1).fit(frame), SMALL.n_users, SMALL.n_items)
     R_u = SMALL.to_csr()
     R_i = R_u.T.tocsr()
-    Y = _half_step_loop(R_i, start.X, 0.1 * np.diff(R_i.indptr), 0.1)
-    X = _half_step_loop(R_u, Y, 0.1 * np.diff(R_u.indptr), 0.1)
+    Y = half_step(R_i, start.X, 0.1 * np.diff(R_i.indptr))
+    X = half_step(R_u, Y, 0.1 * np.diff(R_u.indptr))
     assert np.abs(one.Y - Y).max() < 1e-5 and np.abs(one.X - X).max() < 1e-5
     assert not np.allclose(start.X, one.X, atol=1e-3)                     # it did move
     assert one.params == {"method": "Spark ALS", "rank": 3}

@@ -5,16 +5,11 @@ from collections.abc import Mapping
 
 import numpy as np
 
+from ..als import user_step
 from ..data import Ratings
 from ._feedback import Feedback, _start
 
 __all__: list[str] = ["normal_equations", "fold_in_biased"]   # called as mfedu.checks.<name>
-
-
-def _ridge(F, r, reg):
-    """argmin ||r - F z||^2 + reg ||z||^2, i.e. (F^T F + reg I) z = F^T r (pinv when reg = 0)."""
-    A = F.T @ F + reg * np.eye(F.shape[1])
-    return np.linalg.pinv(A) @ (F.T @ r) if reg == 0 else np.linalg.solve(A, F.T @ r)
 
 
 # ----------------------------------------------------------------------------- exercise 06.1
@@ -31,24 +26,24 @@ def normal_equations(answer, ratings: Ratings, Y, lam: float, user: int,
     idx, r_u = ratings.items[mine], ratings.values[mine]
     n_u = len(idx)
     reg = lam * (n_u if weighted else 1)
-    want = _ridge(Y[idx], r_u, reg)
+    want = user_step(Y[idx], r_u, reg)
     convention = "ALS-WR (lam n_u)" if weighted else "plain (lam)"
     if np.allclose(a, want, rtol=1e-8, atol=1e-10):
         return Feedback(True, f"x_u = {np.round(want, 4).tolist()}: a {Y.shape[1]} x "
                               f"{Y.shape[1]} system built from the {n_u} items the user rated, "
                               f"{convention} on the diagonal.")
     other = lam * (1 if weighted else n_u)
-    if not np.isclose(other, reg) and np.allclose(a, _ridge(Y[idx], r_u, other), rtol=1e-6):
+    if not np.isclose(other, reg) and np.allclose(a, user_step(Y[idx], r_u, other), rtol=1e-6):
         if weighted:
             return Feedback(False, f"that is the plain convention; ALS-WR multiplies lam by the "
                                    f"user's number of ratings, n_u = {n_u}: lam n_u I.")
         return Feedback(False, f"you multiplied lam by n_u = {n_u} (ALS-WR); the plain loss (1) "
                                "puts lam I on the diagonal.")
-    if np.allclose(a, _ridge(Y[idx], r_u, 0.0), rtol=1e-6):
+    if np.allclose(a, user_step(Y[idx], r_u, 0.0), rtol=1e-6):
         return Feedback(False, "lam is missing: the penalty adds lam I (times n_u for ALS-WR) to "
                                "Y_u^T Y_u.")
     for factor, why in ((2.0, "2 lam"), (0.5, "lam / 2")):
-        if np.allclose(a, _ridge(Y[idx], r_u, factor * reg), rtol=1e-6):
+        if np.allclose(a, user_step(Y[idx], r_u, factor * reg), rtol=1e-6):
             return Feedback(False, f"you used {why} = {factor * lam:g} instead of lam = {lam:g}. If "
                                    "that is a leftover variable, type the number; if it is the "
                                    "gradient's factor 2, note that it is on both terms of (3), so it "
@@ -56,13 +51,13 @@ def normal_equations(answer, ratings: Ratings, Y, lam: float, user: int,
     r_zero = np.zeros(Y.shape[0])
     r_zero[idx] = r_u
     for w in {reg, lam, lam * n_u, lam * Y.shape[0]}:
-        if np.allclose(a, _ridge(Y, r_zero, w), rtol=1e-6):
+        if np.allclose(a, user_step(Y, r_zero, w), rtol=1e-6):
             return Feedback(False, "you used ALL items, treating the unrated ones as 0 stars; use "
                                    "only the rows of Y for the items the user rated (Y_u).")
     for v in np.unique(ratings.users):
         if v != user:
             mine_v = ratings.users == v
-            if np.allclose(a, _ridge(Y[ratings.items[mine_v]], ratings.values[mine_v], reg), rtol=1e-6):
+            if np.allclose(a, user_step(Y[ratings.items[mine_v]], ratings.values[mine_v], reg), rtol=1e-6):
                 return Feedback(False, f"that is the answer for user {v}, not user {user}: recompute Y_u and "
                                        "r_u for this user (leftover variables from an earlier cell?).")
     return Feedback(False, "take Y_u = Y[rated] and r_u = R[u, rated], then solve "
@@ -102,36 +97,36 @@ def fold_in_biased(answer, ratings_of_new_user, Y, lam: float, mu: float, bi,
         raise TypeError("ratings_of_new_user must be a dict {item: rating}")
     idx = np.array(list(ratings_of_new_user.keys()), dtype=int)
     r = np.array(list(ratings_of_new_user.values()), dtype=float)
-    n = len(idx)
-    reg = lam * (n if weighted else 1)
-    Yt = np.column_stack([Y[idx], np.ones(n)])
+    n_u = len(idx)
+    reg = lam * (n_u if weighted else 1)
+    Yt = np.column_stack([Y[idx], np.ones(n_u)])
 
     def close(candidate):
         return np.allclose(z, candidate, rtol=1e-6, atol=1e-9)
 
-    want = _ridge(Yt, r - mu - bi[idx], reg)
+    want = user_step(Yt, r - mu - bi[idx], reg)
     if close(want):
         return Feedback(True, f"x = {np.round(want[:-1], 4).tolist()}, b = {want[-1]:+.4f}: one "
                               f"{k + 1} x {k + 1} ridge solve against (Y_u 1), with mu and b_i "
                               "subtracted from the ratings.")
-    if close(_ridge(Yt, r - bi[idx], reg)):
+    if close(user_step(Yt, r - bi[idx], reg)):
         return Feedback(False, "subtract mu as well: the targets are r_ui - mu - b_i.")
-    if close(_ridge(Yt, r - mu, reg)):
+    if close(user_step(Yt, r - mu, reg)):
         return Feedback(False, "subtract each item's bias b_i too: the targets are r_ui - mu - b_i.")
-    if close(_ridge(Yt, r, reg)):
+    if close(user_step(Yt, r, reg)):
         return Feedback(False, "the targets are r_ui - mu - b_i: mu and the item biases are known, "
                                "so move them to the right-hand side.")
-    other = lam * (1 if weighted else n)
-    if not np.isclose(other, reg) and close(_ridge(Yt, r - mu - bi[idx], other)):
+    other = lam * (1 if weighted else n_u)
+    if not np.isclose(other, reg) and close(user_step(Yt, r - mu - bi[idx], other)):
         if weighted:
-            return Feedback(False, f"the model uses ALS-WR: the penalty is lam n_u = lam x {n}, "
+            return Feedback(False, f"the model uses ALS-WR: the penalty is lam n_u = lam x {n_u}, "
                                    "not lam.")
         return Feedback(False, "the model uses the plain lam, not lam n_u.")
-    if close(_ridge(Yt, r - mu - bi[idx], 0.0)):
+    if close(user_step(Yt, r - mu - bi[idx], 0.0)):
         return Feedback(False, "the penalty is missing: add lam n_u I (ALS-WR) to the matrix.")
     for wrong in (1.0, 0.12, 0.5, 5.0):
-        for w in (wrong * n, wrong):
-            if not np.isclose(w, reg) and close(_ridge(Yt, r - mu - bi[idx], w)):
+        for w in (wrong * n_u, wrong):
+            if not np.isclose(w, reg) and close(user_step(Yt, r - mu - bi[idx], w)):
                 return Feedback(False, f"you used lam = {wrong:g}; the model was trained with lam = "
                                        f"{lam:g} (type the number: other cells reassigned lam).")
     D = reg * np.eye(k + 1)
@@ -139,11 +134,11 @@ def fold_in_biased(answer, ratings_of_new_user, Y, lam: float, mu: float, bi,
     if close(np.linalg.solve(Yt.T @ Yt + D, Yt.T @ (r - mu - bi[idx]))):
         return Feedback(False, "the bias is penalised too: put lam n_u on every diagonal entry, "
                                "including the last one (b).")
-    x_only = _ridge(Y[idx], r - mu - bi[idx], reg)
+    x_only = user_step(Y[idx], r - mu - bi[idx], reg)
     if close(np.append(x_only, 0.0)) or np.allclose(z[:-1], x_only, rtol=1e-6):
         return Feedback(False, "b must be solved together with x: append a column of ones to Y_u "
                                "and solve for [x, b] in one system (equation 7).")
     return Feedback(False, "use the model's own item factors and biases (toy_model.Y, toy_model.mu, "
-                           "toy_model.bi), then build Yt = np.column_stack([Y[items], np.ones(n)]) and solve "
-                           "(Yt.T @ Yt + lam * n * np.eye(Yt.shape[1])) z = Yt.T @ (r - mu - bi[items]); "
+                           "toy_model.bi); with n_u = len(items), build Yt = np.column_stack([Y[items], np.ones(n_u)]) and solve "
+                           "(Yt.T @ Yt + lam * n_u * np.eye(Yt.shape[1])) z = Yt.T @ (r - mu - bi[items]); "
                            "x = z[:-1], b = z[-1].")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..als_implicit import confidence_from_counts, user_step
 from ..data import Ratings
 from ..metrics import precision_at_k
 from ._feedback import Feedback, _start
@@ -29,7 +30,7 @@ def preference_confidence(answer, r, alpha: float) -> Feedback:
     if fb is not None:
         return fb
     want_p = (r > 0).astype(float)
-    want_c = 1.0 + alpha * r
+    want_c = confidence_from_counts(r, alpha)
     p_ok, c_ok = np.allclose(p, want_p), np.allclose(c, want_c)
     if p_ok and c_ok:
         return Feedback(True, "p is 1 wherever the count is positive and 0 elsewhere; c = 1 + alpha r "
@@ -97,10 +98,10 @@ def implicit_user_step(answer, Y, items, counts, lam: float, alpha: float) -> Fe
     if fb is not None:
         return fb
     items, counts = np.asarray(items, dtype=int), np.asarray(counts, dtype=float)
-    Y_u, c_u = Y[items], 1.0 + alpha * counts
+    Y_u, c_u = Y[items], confidence_from_counts(counts, alpha)
     I = np.eye(k)
     solve = np.linalg.solve
-    want = solve(Y.T @ Y + Y_u.T @ ((c_u - 1.0)[:, None] * Y_u) + lam * I, Y_u.T @ c_u)
+    want = user_step(Y, items, c_u, lam)
     if np.allclose(a, want, rtol=1e-6, atol=1e-10):
         return Feedback(True, "Y^T Y once, plus the n_u rank-one corrections (c_ui - 1) y_i y_i^T: the same "
                               "x_u as the dense Y^T C^u Y, at O(k^2 n_u + k^3) instead of O(k^2 n).")

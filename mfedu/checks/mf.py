@@ -5,6 +5,7 @@ import numpy as np
 
 from ..data import Ratings
 from ..loss import gradients, mf_loss
+from ..sgd import sgd_update as mfedu_sgd_update
 from ._feedback import Feedback, _start
 
 # ----------------------------------------------------------------------------- notebook 03
@@ -198,8 +199,7 @@ def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float,
             return fb
         parts.append(a)
     e = r_ui - (mu + b_u + b_i + x_u @ y_i)
-    want = (b_u + lr * (e - lam * b_u), b_i + lr * (e - lam * b_i),
-            x_u + lr * (e * y_i - lam * x_u), y_i + lr * (e * x_u - lam * y_i))
+    want = mfedu_sgd_update(r_ui, x_u, y_i, b_u, b_i, mu, lr, lam)
     ok = [np.allclose(a, w) for a, w in zip(parts, want)]
     if all(ok):
         return Feedback(True, f"e_ui = {e:.4f}; every parameter moved by lr (e_ui * ... - lam * itself).")

@@ -9,8 +9,8 @@ import numpy as np
 
 from .._validate import check_float, check_ids, check_int, check_matrix, check_vector
 from ..data import Ratings, check_ratings
+from ..als import user_step
 from ._feedback import Feedback, _start
-from .als import _ridge
 
 __all__: list[str] = ["spark_blocks", "fold_in_spark"]   # called as mfedu.checks.<name>
 
@@ -105,7 +105,7 @@ def fold_in_spark(answer, new_ratings, Y, reg_param: float) -> Feedback:
     def close(candidate):              # Spark's factors are float32: allow its rounding
         return np.allclose(a, candidate, rtol=1e-5, atol=1e-7)
 
-    want = _ridge(Y[idx], r, reg)
+    want = user_step(Y[idx], r, reg)
     if close(want):
         return Feedback(True, f"x = {np.round(want, 4).tolist()}: one {k} x {k} ridge solve against "
                               f"Spark's item factors for the {n} rated items, with regParam * n = "
@@ -120,12 +120,12 @@ def fold_in_spark(answer, new_ratings, Y, reg_param: float) -> Feedback:
                   "diagonal."),
     ]
     for w, message in mistakes:
-        if close(_ridge(Y[idx], r, w)):
+        if close(user_step(Y[idx], r, w)):
             return Feedback(False, message)
     r_zero = np.zeros(Y.shape[0])
     r_zero[idx] = r
     for w in {reg, reg_param, 0.0, 2 * reg, reg / 2, reg_param * Y.shape[0]}:
-        if close(_ridge(Y, r_zero, w)):
+        if close(user_step(Y, r_zero, w)):
             return Feedback(False, "you used ALL items, treating the unrated ones as 0 stars; use only "
                                    "the rated items: the rows Y_u = Y[items] and their ratings r_u.")
     return Feedback(False, "take items = list(new_ratings), Y_u = Y[items], r_u = the ratings, n = len(items); "
