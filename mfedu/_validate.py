@@ -2,7 +2,7 @@
 
 Each helper raises a ``TypeError`` (wrong kind of object) or ``ValueError`` (right kind, wrong
 value) whose message starts with the argument's name and says what was expected, in the style
-``"rank must be a positive int <= min(n_users, n_items) = 6, got 0"``.
+``"rank must be an int in [1, min(n_users, n_items) = 6], got 0"``.
 """
 from __future__ import annotations
 
@@ -44,7 +44,11 @@ def check_float(value, name: str, *, low: float | None = None, low_open: bool = 
     """Return ``value`` as a finite float inside the given range."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
-    value = float(value)
+    try:
+        value = float(value)
+    except OverflowError:                      # a Python int beyond float64, e.g. 10**400
+        raise ValueError(f"{name} must be a finite float64 number, got an int of "
+                         f"{len(str(abs(value)))} digits") from None
     if not np.isfinite(value):
         raise ValueError(f"{name} must be finite, got {value}")
     if low is not None and (value <= low if low_open else value < low):
@@ -60,7 +64,7 @@ def check_matrix(value, name: str, *, square: bool = False, symmetric: bool = Fa
     accept shape (n, 0) with n >= 1, e.g. the factors of a rank-0 model (biases only)."""
     if not isinstance(value, (np.ndarray, list, tuple)):
         raise TypeError(f"{name} must be a 2-D numpy array, got {type(value).__name__}")
-    A = np.asarray(value)
+    A = _as_array(value, name)
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {A.dtype}")
     if np.iscomplexobj(A):
@@ -79,21 +83,54 @@ def check_matrix(value, name: str, *, square: bool = False, symmetric: bool = Fa
     return A
 
 
-def check_vector(v, name: str, *, dtype=np.float64, length: int | None = None,
-                 length_name: str | None = None) -> np.ndarray:
-    """A finite 1-D array of numbers, optionally of a given length."""
+def _as_array(value, name: str) -> np.ndarray:
+    """np.asarray, with a ragged list (rows of different lengths) named instead of numpy's
+    "setting an array element with a sequence"."""
+    try:
+        return np.asarray(value)
+    except ValueError:
+        raise TypeError(f"{name} must be a rectangular array of numbers; its rows have different "
+                        "lengths") from None
+
+
+def _real_1d(v, name: str) -> np.ndarray:
+    """``v`` as a 1-D numpy array of real numbers (or bools), not yet cast to any dtype."""
     if isinstance(v, (str, bytes)) or not hasattr(v, "__len__"):
         raise TypeError(f"{name} must be a 1-D array, got {type(v).__name__}")
-    a = np.asarray(v)
+    a = _as_array(v, name)
     if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {a.dtype}")
+    if np.iscomplexobj(a):      # casting to float would silently drop the imaginary part
+        raise TypeError(f"{name} must be real, got dtype {a.dtype}")
     if a.ndim != 1:
         raise ValueError(f"{name} must be 1-D, got shape {a.shape}")
+    return a
+
+
+def _whole_numbers_in(a: np.ndarray, name: str, low: int, high: int, range_text: str) -> np.ndarray:
+    """The 1-D array ``a`` as int64, after checking that it holds whole numbers in [low, high).
+
+    The range is checked on the values as given, before the cast: casting first would turn the
+    uint64 2**64 - 1 into -1 and the float 1e20 into -9223372036854775808, and the message
+    would quote a number the user never wrote.
+    """
+    if a.dtype.kind == "f":
+        a = a.astype(np.float64)          # (a float16 cannot even be compared with 2**63)
+        if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
+            raise TypeError(f"{name} must hold integers, got dtype {a.dtype}")
+    if a.size and (a.min() < low or a.max() >= high):
+        bad = a[(a < low) | (a >= high)][0]
+        raise ValueError(f"{name} must be in {range_text}, got {bad.item()}")
+    return a.astype(np.int64)
+
+
+def check_vector(v, name: str, *, dtype=np.float64, length: int | None = None,
+                 length_name: str | None = None) -> np.ndarray:
+    """A finite 1-D array of real numbers (complex is refused), optionally of a given length.
+    With an integer ``dtype``: whole numbers that fit in int64, returned as int64."""
+    a = _real_1d(v, name)
     if np.issubdtype(dtype, np.integer):
-        if a.size and not np.issubdtype(a.dtype, np.integer):
-            if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
-                raise TypeError(f"{name} must hold integers, got dtype {a.dtype}")
-        a = a.astype(np.int64)
+        a = _whole_numbers_in(a, name, -2**63, 2**63, "the int64 range [-2**63, 2**63)")
     else:
         a = a.astype(np.float64)
         if not np.all(np.isfinite(a)):
@@ -105,12 +142,17 @@ def check_vector(v, name: str, *, dtype=np.float64, length: int | None = None,
 
 
 def check_ids(ids, name: str, n: int, n_name: str) -> np.ndarray:
-    """0-based integer ids in [0, n)."""
-    a = check_vector(ids, name, dtype=np.int64)
-    if a.size and (a.min() < 0 or a.max() >= n):
-        bad = int(a[(a < 0) | (a >= n)][0])
-        raise ValueError(f"{name} must be in [0, {n_name}) = [0, {n}), got {bad}")
-    return a
+    """0-based integer ids in [0, n), returned as int64. The message quotes the offending id
+    as given (a uint64 2**64 - 1 is reported as 18446744073709551615, not as -1)."""
+    return _whole_numbers_in(_real_1d(ids, name), name, 0, n, f"[0, {n_name}) = [0, {n})")
+
+
+def format_bytes(n_bytes: float) -> str:
+    """A memory size for a message: "512.0 MB", "8.0 TB" (powers of 1000)."""
+    for unit, size in (("EB", 1e18), ("PB", 1e15), ("TB", 1e12), ("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n_bytes >= size:
+            return f"{n_bytes / size:.1f} {unit}"
+    return f"{n_bytes:.0f} bytes"
 
 
 def check_half_step(R, name: str, F, reg) -> tuple:
@@ -133,3 +175,24 @@ def check_half_step(R, name: str, F, reg) -> tuple:
         if reg.min(initial=0.0) < 0:
             raise ValueError(f"reg must be >= 0, got {reg.min()}")
     return R, F, np.broadcast_to(reg, R.shape[0])
+
+
+def check_solution(z, inputs: str, what: str = "the ridge solve") -> np.ndarray:
+    """Return ``z`` if finite: a solution that overflowed (inf or NaN) from finite inputs means
+    the inputs (named in ``inputs``, e.g. "Y_u, r_u or reg") were too large for float64."""
+    if not np.all(np.isfinite(z)):
+        raise ValueError(f"{what} overflowed: {inputs} are too large for float64 arithmetic "
+                         "(keep factors and ratings on the scale of stars)")
+    return z
+
+
+MAX_RATING = 1e100     # larger values overflow a sum of squared errors long before training ends
+
+
+def check_scale(values: np.ndarray, name: str) -> np.ndarray:
+    """Ratings (or counts) a trainer can square and sum in float64: |value| <= MAX_RATING."""
+    if values.size and np.abs(values).max() > MAX_RATING:
+        raise ValueError(f"{name} holds values too large to train on (largest |value| = "
+                         f"{np.abs(values).max():g}, the limit is {MAX_RATING:g}): their squares "
+                         "overflow float64; rescale them (ratings are on the scale of stars)")
+    return values

@@ -45,7 +45,7 @@ import numpy as np
 
 from . import _ridge
 from ._validate import (check_bool, check_float, check_half_step, check_ids, check_int, check_matrix,
-                        check_rank, check_vector)
+                        check_rank, check_scale, check_solution, check_vector)
 from .als_implicit import als_implicit, confidence_from_counts, implicit_loss
 from .als_implicit import user_step as implicit_user_step
 from .data import Ratings, check_ratings, check_test
@@ -58,6 +58,7 @@ __all__ = ["als_explicit", "als_implicit", "fold_in", "half_step", "implicit_los
 # Default lam per convention (weighted: True = ALS-WR, False = plain), chosen with rank 4 on a
 # validation split carved from the synthetic training set (benchmarks/als.py reports test RMSE).
 DEFAULT_LAM = {True: 0.12, False: 5.0}
+FOLD_IN_INPUTS = "Y, ratings_of_new_user, lam, mu or bi"
 
 
 # ----------------------------------------------------------------------------- the readable step
@@ -73,6 +74,7 @@ def user_step(Y_u, r_u, reg: float) -> np.ndarray:
     gets the zero vector.
 
     Y_u : (n_u, k) factors of the items the user rated.   r_u : (n_u,) their ratings.
+    A solution that is not finite (inputs too large for float64) raises a ValueError.
     """
     if not isinstance(Y_u, (np.ndarray, list, tuple)):
         raise TypeError(f"Y_u must be a 2-D numpy array (n_u, k), got {type(Y_u).__name__}")
@@ -83,7 +85,9 @@ def user_step(Y_u, r_u, reg: float) -> np.ndarray:
     else:
         Y_u = check_matrix(Y_u, "Y_u")
     r_u = check_vector(r_u, "r_u", length=Y_u.shape[0], length_name=f"Y_u.shape[0] = {Y_u.shape[0]}")
-    return _user_step(Y_u.astype(np.float64), r_u, check_float(reg, "reg", low=0.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        return check_solution(_user_step(Y_u.astype(np.float64), r_u, check_float(reg, "reg", low=0.0)),
+                              "Y_u, r_u or reg")
 
 
 def _user_step(Y_u, r_u, reg):
@@ -109,12 +113,14 @@ def half_step(R, F, reg, *, f_bias=None, mu: float = 0.0):
         F = np.column_stack([F, np.ones(F.shape[0])])           # (F_u 1): the bias column
     mu = check_float(mu, "mu")
     Z = np.zeros((R.shape[0], F.shape[1]))
-    for u in range(R.shape[0]):
-        cols = R.indices[R.indptr[u]:R.indptr[u + 1]]           # Omega_u: the columns u rated
-        r_u = R.data[R.indptr[u]:R.indptr[u + 1]]
-        if biased:
-            r_u = r_u - mu - f_bias[cols]                       # targets r_ui - mu - b_i, eq. (7)
-        Z[u] = _user_step(F[cols], r_u, reg[u])
+    with np.errstate(over="ignore", invalid="ignore"):         # an overflow: check_solution below
+        for u in range(R.shape[0]):
+            cols = R.indices[R.indptr[u]:R.indptr[u + 1]]       # Omega_u: the columns u rated
+            r_u = R.data[R.indptr[u]:R.indptr[u + 1]]
+            if biased:
+                r_u = r_u - mu - f_bias[cols]                   # targets r_ui - mu - b_i, eq. (7)
+            Z[u] = _user_step(F[cols], r_u, reg[u])
+    check_solution(Z, "R, F, reg or f_bias", "the half-step")
     return (Z[:, :-1].copy(), Z[:, -1].copy()) if biased else Z
 
 
@@ -146,6 +152,7 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iter
     cumulative seconds spent in the half-steps (evaluating the history is not counted).
     """
     train = check_ratings(train, "train")
+    check_scale(train.values, "train")
     rank = check_rank(rank, min(train.shape), "min(n_users, n_items)")
     n_iters = check_int(n_iters, "n_iters", low=1)
     biased, weighted = check_bool(biased, "biased"), check_bool(weighted, "weighted")
@@ -214,12 +221,19 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool | None = None,
         raise TypeError("ratings_of_new_user must be a dict {item: rating} or a pair "
                         f"(items, values), got {type(ratings_of_new_user).__name__}")
     items = check_ids(items, "items of ratings_of_new_user", n, "n_items = Y.shape[0]")
-    values = check_vector(values, "values of ratings_of_new_user", length=len(items),
-                          length_name=f"the number of items, {len(items)}")
+    values = check_scale(check_vector(values, "values of ratings_of_new_user", length=len(items),
+                                      length_name=f"the number of items, {len(items)}"),
+                         "values of ratings_of_new_user")
     if len(np.unique(items)) != len(items):
         raise ValueError("items of ratings_of_new_user must be distinct")
     lam = check_float(lam, "lam", low=0.0)
     weighted = check_bool(alpha is None if weighted is None else weighted, "weighted")
+    with np.errstate(over="ignore", invalid="ignore"):      # an overflow is reported by check_solution
+        return _fold_in(items, values, Y, lam, weighted, mu, bi, alpha, confidence, eps)
+
+
+def _fold_in(items, values, Y, lam, weighted, mu, bi, alpha, confidence, eps):
+    n = Y.shape[0]
     if alpha is not None:
         if values.min(initial=0.0) < 0:
             raise ValueError(f"values of ratings_of_new_user must be counts >= 0, got {values.min()}")
@@ -230,7 +244,8 @@ def fold_in(ratings_of_new_user, Y, lam: float, *, weighted: bool | None = None,
     mu = check_float(mu, "mu")
     reg = lam * len(items) if weighted else lam
     if bi is None:
-        return _user_step(Y[items], values - mu, reg), 0.0
+        return check_solution(_user_step(Y[items], values - mu, reg), FOLD_IN_INPUTS), 0.0
     bi = check_vector(bi, "bi", length=n, length_name=f"n_items = Y.shape[0] = {n}")
-    z = _user_step(np.column_stack([Y[items], np.ones(len(items))]), values - mu - bi[items], reg)
+    z = check_solution(_user_step(np.column_stack([Y[items], np.ones(len(items))]), values - mu - bi[items], reg),
+                       FOLD_IN_INPUTS)
     return z[:-1], float(z[-1])

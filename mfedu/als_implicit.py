@@ -52,7 +52,7 @@ import scipy.sparse as sp
 
 from . import _ridge
 from ._validate import (check_bool, check_float, check_half_step, check_ids, check_int, check_matrix,
-                        check_rank, check_vector)
+                        check_rank, check_scale, check_solution, check_vector)
 from .data import Ratings, check_ratings
 from .metrics import record_iteration
 from .result import FitResult, lam_convention
@@ -97,7 +97,8 @@ def user_step(Y, items, c, reg: float, YtY=None) -> np.ndarray:
     half-step). The item step is the same call with X, the item's users and lam_i.
     """
     Y, items, c, reg, YtY = _check_user(Y, items, c, reg, YtY)
-    return _user_step(Y, items, c, reg, YtY)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return check_solution(_user_step(Y, items, c, reg, YtY), "Y, c, reg or YtY")
 
 
 def _user_step(Y, items, c, reg, YtY):
@@ -117,7 +118,9 @@ def cg_user_step(Y, items, c, reg: float, x0, n_steps: int, YtY=None) -> np.ndar
     Y, items, c, reg, YtY = _check_user(Y, items, c, reg, YtY)
     x0 = check_vector(x0, "x0", length=Y.shape[1], length_name=f"k = Y.shape[1] = {Y.shape[1]}")
     n_steps = check_int(n_steps, "n_steps", low=0)
-    return _cg_user_step(Y, items, c, reg, x0, n_steps, YtY)
+    with np.errstate(over="ignore", invalid="ignore"):
+        return check_solution(_cg_user_step(Y, items, c, reg, x0, n_steps, YtY), "Y, c, reg, x0 or YtY",
+                              "conjugate gradient")
 
 
 def _cg_user_step(Y, items, c, reg, x0, n_steps, YtY):
@@ -162,14 +165,15 @@ def half_step(C, F, reg, *, solver: str = "exact", X0=None, n_steps: int = 3) ->
         if X0.shape != (C.shape[0], F.shape[1]):
             raise ValueError(f"X0 must have shape {(C.shape[0], F.shape[1])}, got {X0.shape}")
         n_steps = check_int(n_steps, "n_steps", low=0)
-    YtY = F.T @ F                                            # shared by every row
     X = np.zeros((C.shape[0], F.shape[1]))
-    for u in np.flatnonzero(np.diff(C.indptr)):              # rows with no plays stay 0
-        s = slice(C.indptr[u], C.indptr[u + 1])
-        items, c = C.indices[s], C.data[s]
-        X[u] = (_user_step(F, items, c, reg[u], YtY) if solver == "exact"
-                else _cg_user_step(F, items, c, reg[u], X0[u], n_steps, YtY))
-    return X
+    with np.errstate(over="ignore", invalid="ignore"):
+        YtY = F.T @ F                                        # shared by every row
+        for u in np.flatnonzero(np.diff(C.indptr)):          # rows with no plays stay 0
+            s = slice(C.indptr[u], C.indptr[u + 1])
+            items, c = C.indices[s], C.data[s]
+            X[u] = (_user_step(F, items, c, reg[u], YtY) if solver == "exact"
+                    else _cg_user_step(F, items, c, reg[u], X0[u], n_steps, YtY))
+    return check_solution(X, "C, F, reg or X0", "the half-step")
 
 
 def _check_user(Y, items, c, reg, YtY):
@@ -231,6 +235,7 @@ def als_implicit(train: Ratings, rank: int = 16, lam: float = 30.0, alpha: float
     cumulative time of the half-steps (evaluating the loss is not counted).
     """
     train = check_ratings(train, "train")
+    check_scale(train.values, "train")
     rank = check_rank(rank, min(train.shape), "min(n_users, n_items)")
     lam = check_float(lam, "lam", low=0.0)
     n_iters = check_int(n_iters, "n_iters", low=1)
@@ -240,6 +245,9 @@ def als_implicit(train: Ratings, rank: int = 16, lam: float = 30.0, alpha: float
     weighted = check_bool(weighted, "weighted")
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     C_u = _check_confidence(train.to_csr(), alpha, confidence, eps)    # rows: users
+    if C_u.nnz == 0:
+        raise ValueError("train must contain at least one positive count: every count is 0, so "
+                         "nothing was played and every factor would be 0")
     C_i = C_u.T.tocsr()                                                 # rows: items
     blocks_u, blocks_i = _ridge.row_blocks(C_u), _ridge.row_blocks(C_i)
     reg_u, reg_i = _regs(C_u, lam, weighted)                            # lam_u, lam_i of (5)

@@ -14,7 +14,33 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 
-from ._validate import check_float, check_int, check_matrix, check_rank
+from ._validate import check_bool, check_float, check_int, check_matrix, check_rank, check_vector
+
+
+def _scale_of(values) -> float:
+    """c = 2^e, the power of 2 with 2^e <= max |v| < 2^(e+1) over ``values`` (1.0 if all are 0).
+
+    The decompositions below divide their input by it, work on entries of size about 1, and
+    multiply the results back (``_unscale``). Dividing by a power of 2 is exact (only exponents
+    change), so no digit moves; it keeps squares and sums of squares (norms, B^T B) from
+    overflowing to inf (entries near 1e308) or underflowing to 0 (entries near 1e-200).
+    """
+    largest = float(np.max(np.abs(values))) if np.size(values) else 0.0
+    if largest == 0.0:
+        return 1.0
+    return float(np.ldexp(1.0, np.frexp(largest)[1] - 1))
+
+
+def _unscale(values, scale: float, name: str, what: str):
+    """values * scale: results computed on the scaled input, brought back to the input's scale.
+    A ValueError if they do not fit in float64 (then no answer can be returned)."""
+    with np.errstate(over="ignore"):
+        out = values * scale
+    if not np.all(np.isfinite(out)):
+        size = np.log10(np.max(np.abs(values))) + np.log10(scale)
+        raise ValueError(f"{name} has {what} too large for float64 (about 10^{size:.1f}; the largest "
+                         f"float is {np.finfo(float).max:.3g}): divide {name} by a constant first")
+    return out
 
 
 def eig_sym(A, k: int | None = None, n_iter: int = 10_000, tol: float = 1e-10,
@@ -40,11 +66,20 @@ def eig_sym(A, k: int | None = None, n_iter: int = 10_000, tol: float = 1e-10,
     P : (n, k) orthonormal eigenvectors, P[:, j] for lam[j], each scaled so that its entry of
         largest magnitude is positive (an eigenvector's sign is arbitrary; this fixes one).
 
+    Checks: A a finite real square matrix, symmetric up to rounding (judged after the scaling
+    below); k an int in [1, n]; n_iter an int >= 1; tol a real > 0; seed an int >= 0.
+    Scaling: the iteration runs on A / c, with c the power of 2 nearest below max |A_ij|, and the
+    eigenvalues are multiplied by c at the end (exact: only exponents change), so entries near
+    1e-300 or 1e300 work as well as entries near 1. A ValueError if an eigenvalue is itself too
+    large for float64 (the 2 x 2 matrix of 1e308s has the eigenvalue 2e308).
+
     Raises RuntimeError if an eigenpair does not converge, which happens when two eigenvalues
     have the same magnitude and opposite signs (power iteration then oscillates between them).
     Cost: O(n^2) per iteration. This is the teaching version: use numpy.linalg.eigh in practice.
     """
-    A = check_matrix(A, "A", symmetric=True)
+    A = check_matrix(A, "A", square=True)
+    c = _scale_of(A)
+    A = check_matrix(A / c, "A", symmetric=True)       # every |entry| < 2 now; see _scale_of
     n = A.shape[0]
     k = n if k is None else check_int(k, "k", low=1, high=n, high_text=f"n = {n}")
     n_iter = check_int(n_iter, "n_iter", low=1)
@@ -78,7 +113,7 @@ def eig_sym(A, k: int | None = None, n_iter: int = 10_000, tol: float = 1e-10,
         v = v * np.sign(v[np.argmax(np.abs(v))])
         lam[j], P[:, j] = lam_j, v
         A_defl -= lam_j * np.outer(v, v)               # deflation: remove the pair just found
-    return lam, P
+    return _unscale(lam, c, "A", "an eigenvalue"), P
 
 
 def svd_via_eig(B, full_matrices: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -95,8 +130,16 @@ def svd_via_eig(B, full_matrices: bool = False) -> tuple[np.ndarray, np.ndarray,
     ``full_matrices``; s is sorted decreasing. Squaring B squares its condition number, so
     sigma_j below about 1e-8 sigma_1 are lost in rounding: this is why numpy.linalg.svd works on
     B itself. Singular values that vanish to rounding are set to exactly 0.
+
+    Checks: B a finite real non-empty 2-D matrix; full_matrices True or False. Scaling: the EVDs
+    are of B / c, with c the power of 2 nearest below max |B_ij|, and s is multiplied by c at the
+    end (exact), so B^T B neither overflows (entries near 1e200) nor underflows to 0 (near
+    1e-200). A ValueError if a singular value is itself too large for float64.
     """
     B = check_matrix(B, "B")
+    full_matrices = check_bool(full_matrices, "full_matrices")
+    c = _scale_of(B)
+    B = B / c                                          # every |entry| < 2 now; see _scale_of
     m, n = B.shape
     r = min(m, n)
     lam_v, V = np.linalg.eigh(B.T @ B)
@@ -113,7 +156,7 @@ def svd_via_eig(B, full_matrices: bool = False) -> tuple[np.ndarray, np.ndarray,
         U[:, nz] = BV / s[nz]
     if not full_matrices:
         U, V = U[:, :r], V[:, :r]
-    return U, s, V.T
+    return U, _unscale(s, c, "B", "a singular value"), V.T
 
 
 def truncated_svd(B, rank: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -122,38 +165,73 @@ def truncated_svd(B, rank: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, 
     Dense B: numpy.linalg.svd, truncated. scipy.sparse B: scipy.sparse.linalg.svds (ARPACK),
     which touches only the non-zeros and needs k < min(m, n). Signs are made deterministic:
     the entry of largest magnitude in each column of U_k is positive.
+
+    Checks: B a non-empty 2-D matrix of finite real numbers (complex B is a TypeError: its
+    imaginary part would be lost); rank an int in [1, min(m, n)] (dense) or [1, min(m, n) - 1]
+    (sparse); seed an int >= 0. As in ``svd_via_eig``, the SVD is of B / c with c a power of 2
+    near max |B_ij|, and s is scaled back (ARPACK fails on entries near 1e-300 or 1e300
+    otherwise). A sparse B with no non-zero value is the zero matrix: s = 0, and U_k, V_k are
+    the first k unit vectors (ARPACK cannot start on it).
     """
     if sp.issparse(B):
         if B.ndim != 2 or min(B.shape) == 0:
             raise ValueError(f"B must be a non-empty 2-D matrix, got shape {B.shape}")
+        if np.iscomplexobj(B):
+            raise TypeError(f"B must be real, got dtype {B.dtype}")
+        if not (np.issubdtype(B.dtype, np.number) or B.dtype == bool):
+            raise TypeError(f"B must hold numbers, got dtype {B.dtype}")
         data = B.data if hasattr(B, "data") else B.tocsr().data
         if not np.all(np.isfinite(data)):
             raise ValueError("B must contain only finite values (no NaN or inf)")
         rank = check_rank(rank, min(B.shape) - 1, "min(n_rows, n_cols) - 1 (sparse)")
         v0 = np.random.default_rng(check_int(seed, "seed", low=0)).normal(size=min(B.shape))
-        U, s, Vt = spla.svds(B.astype(np.float64), k=rank, v0=v0)
+        m, n = B.shape
+        if not np.any(data):                               # B = 0: every sigma is 0
+            return np.eye(m, rank), np.zeros(rank), np.eye(rank, n)
+        c = _scale_of(data)
+        U, s, Vt = spla.svds(B.astype(np.float64) / c, k=rank, v0=v0)
         order = np.argsort(s)[::-1]
         U, s, Vt = U[:, order], s[order], Vt[order]
     else:
         B = check_matrix(B, "B")
         rank = check_rank(rank, min(B.shape))
-        U, s, Vt = np.linalg.svd(B, full_matrices=False)
+        c = _scale_of(B)
+        U, s, Vt = np.linalg.svd(B / c, full_matrices=False)
         U, s, Vt = U[:, :rank], s[:rank], Vt[:rank]
     signs = np.sign(U[np.argmax(np.abs(U), axis=0), np.arange(U.shape[1])])
     signs[signs == 0] = 1.0
-    return U * signs, s, Vt * signs[:, None]
+    return U * signs, _unscale(s, c, "B", "a singular value"), Vt * signs[:, None]
 
 
 def low_rank(B, rank: int) -> np.ndarray:
-    """B_k = U_k Sigma_k V_k^T: the best rank-k approximation of B in Frobenius norm (Eckart-Young)."""
-    U, s, Vt = truncated_svd(check_matrix(B, "B"), rank)
-    return (U * s) @ Vt
+    """B_k = U_k Sigma_k V_k^T: the best rank-k approximation of B in Frobenius norm (Eckart-Young).
+
+    Checks: B a finite real dense matrix, rank an int in [1, min(m, n)]. A ValueError if B_k does
+    not fit in float64 (possible only for entries near 1e308).
+    """
+    B = check_matrix(B, "B")
+    U, s, Vt = truncated_svd(B, rank)
+    with np.errstate(over="ignore", invalid="ignore"):
+        B_k = (U * s) @ Vt
+    if not np.all(np.isfinite(B_k)):
+        raise ValueError("B is too large for float64 arithmetic: its rank-k approximation "
+                         "overflows; divide B by a constant first")
+    return B_k
 
 
 def eckart_young_error(s, rank: int) -> float:
-    """||B - B_k||_F = sqrt(sum_{j > k} sigma_j^2), from the singular values s of B."""
-    s = np.asarray(s, dtype=np.float64)
-    if s.ndim != 1 or s.size == 0 or np.any(~np.isfinite(s)) or np.any(s < 0):
-        raise ValueError("s must be a non-empty 1-D array of finite singular values >= 0")
+    """||B - B_k||_F = sqrt(sum_{j > k} sigma_j^2), from the singular values s of B.
+
+    Checks: s a non-empty 1-D array of finite real numbers >= 0 (in any order); rank an int in
+    [0, len(s)]. The sum of squares is taken of s / c, with c a power of 2 near the largest
+    sigma_j left, then scaled back, so sigmas near 1e200 do not overflow to inf; a ValueError if
+    the error itself is too large for float64.
+    """
+    s = check_vector(s, "s")
+    if s.size == 0 or np.any(s < 0):
+        got = "an empty array" if s.size == 0 else f"{s[s < 0][0]} at position {np.flatnonzero(s < 0)[0]}"
+        raise ValueError(f"s must be a non-empty 1-D array of finite singular values >= 0, got {got}")
     rank = check_int(rank, "rank", low=0, high=len(s), high_text=f"len(s) = {len(s)}")
-    return float(np.sqrt(np.sum(np.sort(s)[::-1][rank:] ** 2)))
+    tail = np.sort(s)[::-1][rank:]                     # sigma_{k+1}, ..., sigma_r
+    c = _scale_of(tail)
+    return float(_unscale(np.sqrt(np.sum((tail / c) ** 2)), c, "s", "an error sqrt(sum_{j > k} sigma_j^2)"))

@@ -41,6 +41,20 @@ from ._validate import check_bool, check_float, check_ids, check_int, check_matr
 from .data import Ratings, check_ratings
 
 PARAMS = ("X", "Y", "bu", "bi")
+ROUNDING = 100 * np.finfo(np.float64).eps    # relative rounding level of a loss value (see gradient_check)
+
+
+class NotFiniteError(ValueError):
+    """A result overflowed (inf or NaN) although every input was finite: the inputs are too large
+    for float64 arithmetic. The message says which quantity and which inputs."""
+
+
+def _finite(value, what: str, inputs: str):
+    """Return ``value`` if it is finite everywhere, else raise NotFiniteError."""
+    if not np.all(np.isfinite(value)):
+        raise NotFiniteError(f"{what} overflowed to inf or NaN: {inputs} are too large for float64 "
+                             "arithmetic (keep factors and ratings on the scale of stars)")
+    return value
 
 
 def predict(X, Y, users, items=None, mu: float = 0.0, bu=None, bi=None) -> np.ndarray:
@@ -54,12 +68,14 @@ def predict(X, Y, users, items=None, mu: float = 0.0, bu=None, bi=None) -> np.nd
     """
     X, Y, mu, bu, bi = _check_model(X, Y, mu, bu, bi)
     u = check_ids(users, "users", X.shape[0], "n_users = X.shape[0]")
-    if items is None:
-        return _predict(X, Y, u, None, mu, bu, bi)
-    i = check_ids(items, "items", Y.shape[0], "n_items = Y.shape[0]")
-    if len(u) != len(i):
-        raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
-    return _predict(X, Y, u, i, mu, bu, bi)
+    i = None
+    if items is not None:
+        i = check_ids(items, "items", Y.shape[0], "n_items = Y.shape[0]")
+        if len(u) != len(i):
+            raise ValueError(f"users and items must have equal lengths, got {len(u)} and {len(i)}")
+    with np.errstate(over="ignore", invalid="ignore"):
+        r_hat = _predict(X, Y, u, i, mu, bu, bi)
+    return _finite(r_hat, "the prediction", "X, Y (or mu, bu, bi)")
 
 
 def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
@@ -75,6 +91,12 @@ def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, 
     weighted : False for the plain sum (w = 1); True for w_u = n_u, w_i = n_i (ALS-WR, SGD).
     """
     ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
+    with np.errstate(over="ignore", invalid="ignore"):
+        value = _loss(ratings, X, Y, lam, mu, bu, bi, weighted)
+    return float(_finite(value, "mf_loss", "the ratings, X, Y, the biases or lam"))
+
+
+def _loss(ratings, X, Y, lam, mu, bu, bi, weighted) -> float:
     e = ratings.values - _predict(X, Y, ratings.users, ratings.items, mu, bu, bi)
     w_u, w_i = _weights(ratings, weighted)
     penalty = w_u @ np.sum(X * X, axis=1) + w_i @ np.sum(Y * Y, axis=1)
@@ -82,7 +104,7 @@ def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, 
         penalty += w_u @ (bu * bu)
     if bi is not None:
         penalty += w_i @ (bi * bi)
-    return float(e @ e + lam * penalty)
+    return e @ e + lam * penalty
 
 
 def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
@@ -94,15 +116,18 @@ def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None
     """
     ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
     u, i = ratings.users, ratings.items
-    e = ratings.values - _predict(X, Y, u, i, mu, bu, bi)
-    E = sp.csr_matrix((e, (u, i)), shape=ratings.shape)
-    w_u, w_i = _weights(ratings, weighted)
-    grad = {"X": -2 * (E @ Y) + 2 * lam * w_u[:, None] * X,
-            "Y": -2 * (E.T @ X) + 2 * lam * w_i[:, None] * Y}
-    if bu is not None:
-        grad["bu"] = -2 * np.bincount(u, weights=e, minlength=ratings.n_users) + 2 * lam * w_u * bu
-    if bi is not None:
-        grad["bi"] = -2 * np.bincount(i, weights=e, minlength=ratings.n_items) + 2 * lam * w_i * bi
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = ratings.values - _predict(X, Y, u, i, mu, bu, bi)
+        E = sp.csr_matrix((e, (u, i)), shape=ratings.shape)
+        w_u, w_i = _weights(ratings, weighted)
+        grad = {"X": -2 * (E @ Y) + 2 * lam * w_u[:, None] * X,
+                "Y": -2 * (E.T @ X) + 2 * lam * w_i[:, None] * Y}
+        if bu is not None:
+            grad["bu"] = -2 * np.bincount(u, weights=e, minlength=ratings.n_users) + 2 * lam * w_u * bu
+        if bi is not None:
+            grad["bi"] = -2 * np.bincount(i, weights=e, minlength=ratings.n_items) + 2 * lam * w_i * bi
+    for name, g in grad.items():
+        _finite(g, f"the gradient in {name}", "the ratings, X, Y, the biases or lam")
     return grad
 
 
@@ -125,57 +150,84 @@ def rating_gradients(r_ui: float, x_u, y_i, lam: float = 0.0, mu: float = 0.0, b
     biased = b_u is not None
     if biased:
         b_u, b_i = check_float(b_u, "b_u"), check_float(b_i, "b_i")
-    e = r_ui - (mu + x_u @ y_i + (b_u + b_i if biased else 0.0))
-    grad = {"x_u": -2 * e * y_i + 2 * lam * x_u, "y_i": -2 * e * x_u + 2 * lam * y_i}
-    if biased:
-        grad["b_u"], grad["b_i"] = -2 * e + 2 * lam * b_u, -2 * e + 2 * lam * b_i
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = r_ui - (mu + x_u @ y_i + (b_u + b_i if biased else 0.0))
+        grad = {"x_u": -2 * e * y_i + 2 * lam * x_u, "y_i": -2 * e * x_u + 2 * lam * y_i}
+        if biased:
+            grad["b_u"], grad["b_i"] = -2 * e + 2 * lam * b_u, -2 * e + 2 * lam * b_i
+    for name, g in grad.items():
+        _finite(g, f"the gradient in {name}", "r_ui, x_u, y_i, the biases or lam")
     return grad
 
 
 @dataclass(frozen=True)
 class GradientCheck:
-    """The outcome of ``gradient_check``; ``bool(check)`` is True when it passed."""
+    """The outcome of ``gradient_check``; ``bool(check)`` is True when it passed.
 
-    max_rel_error: float     # the largest relative error over the checked coordinates
+    A coordinate passes when |analytic - numeric| <= tol max(|analytic|, |numeric|), or when the
+    difference is within the rounding noise of the difference quotient (then nothing finer can
+    be told at this eps: ``n_below_noise`` counts the coordinates whose gradient itself is below
+    that noise, so only their order of magnitude was checked).
+    """
+
+    max_rel_error: float     # the largest relative error over the checked coordinates (inf: not finite)
     worst: str               # where it occurred, e.g. "X[4, 1]"
     analytic: float          # the two values at that coordinate
     numeric: float
     n_checked: int
     tol: float
+    n_below_noise: int = 0   # coordinates whose |gradient| is below the rounding noise
+    noise: float = 0.0       # the largest rounding noise of a difference quotient, absolute
 
     def __bool__(self) -> bool:
-        return self.max_rel_error <= self.tol
+        return bool(self.max_rel_error <= self.tol)
 
     def __repr__(self) -> str:
         verdict = "passed" if self else "FAILED"
-        return (f"gradient check {verdict}: max relative error {self.max_rel_error:.1e} "
+        text = (f"gradient check {verdict}: max relative error {self.max_rel_error:.1e} "
                 f"(tolerance {self.tol:.0e}) over {self.n_checked} coordinates; worst at "
                 f"{self.worst}: analytic {self.analytic:.6g}, numeric {self.numeric:.6g}")
+        if self.n_below_noise:
+            text += (f"; {self.n_below_noise} of them below the rounding noise {self.noise:.0e} "
+                     "(checked only to that level: a larger eps sees finer)")
+        return text
 
 
 def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
                    weighted: bool = False, grad: Callable | None = None, eps: float = 1e-3,
-                   n_coords: int | None = None, seed: int = 0, tol: float = 1e-5) -> GradientCheck:
-    """Compare a gradient with central differences of ``mf_loss``, coordinate by coordinate.
+                   n_coords: int | str | None = None, seed: int = 0, tol: float = 1e-5) -> GradientCheck:
+    """Compare a gradient with central differences of ``mf_loss``, coordinate by coordinate
+    (notebook 04, eq. (6)).
 
         numeric_j = (L(theta + eps e_j) - L(theta - eps e_j)) / (2 eps)
-        rel_j     = |analytic_j - numeric_j| / max(|analytic_j|, |numeric_j|, 1e-8)
+        rel_j     = |analytic_j - numeric_j| / max(|analytic_j|, |numeric_j|, noise_j / tol)
+        noise_j   = ROUNDING (|L(theta + eps e_j)| + |L(theta - eps e_j)|) / (2 eps)
 
     L is a quadratic function of any single coordinate, so the central difference has no
-    truncation error whatever eps is: what is left is rounding, about 1e-16 |L| / eps in
-    absolute terms. That is why eps = 1e-3 (not the usual 1e-6) is the default: with 80,000
-    ratings |L| is about 1e5, and a smaller eps would drown small gradients in rounding.
-    A right gradient gives a relative error near 1e-8; a dropped factor 2 gives 0.5 and a
-    flipped sign gives 2.
+    truncation error whatever eps is: what is left is rounding, noise_j, about 1e-14 |L| / eps
+    (ROUNDING = 100 machine epsilons, generous for a sum of |Omega| terms). A difference below
+    noise_j cannot be told from rounding, so it never fails the check; that is why eps = 1e-3
+    (not the usual 1e-6) is the default: a smaller eps raises the noise and blinds the check to
+    small gradients (the report counts them). A right gradient gives a relative error near 1e-8;
+    a dropped factor 2 gives 0.5 and a flipped sign gives 2. A gradient with NaN or inf fails
+    (relative error inf); an eps so large that L overflows raises a ValueError.
 
     grad : the gradient to test; None tests ``gradients``. Otherwise a function called as
         ``grad(ratings, X, Y, lam)`` (plus ``mu=, bu=, bi=, weighted=`` when they are not the
         defaults) returning a dict like ``gradients`` or a tuple (dX, dY[, dbu, dbi]).
-    n_coords : how many random coordinates of each parameter to check (None: all of them).
+    n_coords : how many random coordinates of each parameter to check. None: every coordinate
+        of a parameter with at most 100 entries, else 10 of them at random (each costs two
+        evaluations of L over all ratings, so checking all of a MovieLens-sized X would take
+        minutes); "all": every coordinate.
     """
     ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
     eps = check_float(eps, "eps", low=0.0, low_open=True)
     tol = check_float(tol, "tol", low=0.0, low_open=True)
+    if n_coords is not None and not (isinstance(n_coords, str) and n_coords == "all"):
+        n_coords = check_int(n_coords, "n_coords", low=1)
+    if grad is not None and not callable(grad):
+        raise TypeError(f"grad must be a function (ratings, X, Y, lam, ...) -> gradients, or None, "
+                        f"got {type(grad).__name__}")
     params = {name: p.copy() for name, p in zip(PARAMS, (X, Y, bu, bi)) if p is not None}
     extra = {k: v for k, v in (("mu", mu), ("bu", bu), ("bi", bi), ("weighted", weighted))
              if not (v is None or v is False or (k == "mu" and v == 0.0))}
@@ -183,14 +235,19 @@ def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu
                         else grad(ratings, X, Y, lam, **extra), params)
 
     def loss(p):
-        return mf_loss(ratings, p["X"], p["Y"], lam, mu, p.get("bu"), p.get("bi"), weighted)
+        with np.errstate(over="ignore", invalid="ignore"):
+            return _loss(ratings, p["X"], p["Y"], lam, mu, p.get("bu"), p.get("bi"), weighted)
 
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
-    worst, n_checked = (-1.0, "", 0.0, 0.0), 0
+    worst, n_checked, n_below, noise_max = None, 0, 0, 0.0
     for name, p in params.items():
         flat = p.reshape(-1)               # a view: changing flat[j] changes params[name]
-        coords = np.arange(flat.size) if n_coords is None else rng.choice(
-            flat.size, size=min(check_int(n_coords, "n_coords", low=1), flat.size), replace=False)
+        if n_coords is None:
+            take = flat.size if flat.size <= 100 else 10
+        else:
+            take = flat.size if n_coords == "all" else min(n_coords, flat.size)
+        coords = np.arange(flat.size) if take == flat.size else rng.choice(flat.size, size=take,
+                                                                          replace=False)
         for j in coords:
             old = flat[j]
             flat[j] = old + eps
@@ -198,13 +255,24 @@ def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu
             flat[j] = old - eps
             minus = loss(params)
             flat[j] = old
+            index = f"{name}[{', '.join(map(str, np.unravel_index(j, p.shape)))}]"
+            if not (np.isfinite(plus) and np.isfinite(minus)):
+                raise ValueError(f"eps = {eps:g} is too large: L(theta +- eps) at {index} is not a "
+                                 "finite number; use eps around 1e-3")
             a_j, numeric_j = analytic[name].reshape(-1)[j], (plus - minus) / (2 * eps)
-            rel = abs(a_j - numeric_j) / max(abs(a_j), abs(numeric_j), 1e-8)
-            if rel > worst[0]:
-                index = ", ".join(map(str, np.unravel_index(j, p.shape)))
-                worst = (rel, f"{name}[{index}]", a_j, numeric_j)
+            noise_j = ROUNDING * (abs(plus) + abs(minus)) / (2 * eps)
+            noise_max = max(noise_max, noise_j)
+            if np.isfinite(a_j):
+                scale = max(abs(a_j), abs(numeric_j))
+                rel = abs(a_j - numeric_j) / max(scale, noise_j / tol, np.finfo(float).tiny)
+                n_below += scale < noise_j / tol
+            else:
+                rel = np.inf                # NaN or inf in the gradient: always wrong
+            if worst is None or rel > worst[0]:
+                worst = (rel, index, a_j, numeric_j)
             n_checked += 1
-    return GradientCheck(float(worst[0]), worst[1], float(worst[2]), float(worst[3]), n_checked, tol)
+    return GradientCheck(float(worst[0]), worst[1], float(worst[2]), float(worst[3]), n_checked, tol,
+                         int(n_below), float(noise_max))
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -266,7 +334,14 @@ def _as_dict(grad, params: dict) -> dict[str, np.ndarray]:
                          f"keys or a tuple in that order)")
     out = {}
     for name, p in params.items():
-        g = np.asarray(grad[name], dtype=np.float64)
+        value = np.asarray(grad[name]) if not isinstance(grad[name], (str, bytes)) else None
+        if value is None or value.dtype == object or not (np.issubdtype(value.dtype, np.number)
+                                                          or value.dtype == bool):
+            raise TypeError(f"grad returned {type(grad[name]).__name__} for {name}; expected an "
+                            f"array of numbers of shape {p.shape}")
+        if np.iscomplexobj(value):
+            raise TypeError(f"grad returned complex numbers for {name}; expected real numbers")
+        g = value.astype(np.float64)
         if g.shape != p.shape:
             raise ValueError(f"grad returned shape {g.shape} for {name}, expected {p.shape}")
         out[name] = g

@@ -39,8 +39,8 @@ from scipy.stats import rankdata
 
 from ._validate import check_float, check_int, check_matrix, check_vector
 from .data import Ratings, check_ratings
-from .loss import predict
-from .result import FitResult
+from .loss import NotFiniteError, predict
+from .result import FitResult, check_fit_result
 
 CHUNK_USERS = 256      # users scored at once: a CHUNK_USERS x n block, never the full m x n
 RANKING_METRICS = ("precision", "recall", "map", "ndcg", "auc", "epr")
@@ -54,10 +54,38 @@ def _pair(y_true, y_pred) -> tuple[np.ndarray, np.ndarray]:
     return y_true, y_pred
 
 
+def _scaled_errors(y_true, y_pred) -> tuple[float, np.ndarray]:
+    """The errors e = y_true - y_pred as (c, e / c), with c the power of 2 nearest below max |e|.
+
+    Every |e / c| < 2, so squaring and summing them cannot overflow, and c times a mean of them
+    is the metric: finite errors near 1e200 give a finite RMSE instead of inf. Dividing by a
+    power of 2 is exact (only exponents change), so ordinary inputs get the very same digits as
+    without the scaling. Only the difference itself can overflow (1e308 - (-1e308)): then no
+    float64 holds the error, and this raises a ValueError.
+    """
+    with np.errstate(over="ignore"):
+        e = y_true - y_pred
+    if not np.all(np.isfinite(e)):
+        j = int(np.flatnonzero(~np.isfinite(e))[0])
+        raise ValueError(f"y_pred is too far from y_true for float64: the error y_true - y_pred "
+                         f"overflows at position {j} ({y_true[j]:g} - {y_pred[j]:g})")
+    largest = float(np.max(np.abs(e)))
+    if largest == 0.0:
+        return 1.0, e
+    c = float(np.ldexp(1.0, np.frexp(largest)[1] - 1))    # 2^k <= largest < 2^(k+1)
+    return c, e / c
+
+
 def rmse(y_true, y_pred) -> float:
-    """Root mean squared error between true and predicted ratings (same length, finite)."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    return float(np.sqrt(np.mean((y_true - y_pred) ** 2)))
+    """Root mean squared error between true and predicted ratings.
+
+    Checks: y_true and y_pred 1-D arrays of finite real numbers of the same length >= 1.
+    Computed as c sqrt(mean((e / c)^2)) with c a power of 2 near max |e| (``_scaled_errors``):
+    the same number as sqrt(mean(e^2)), but errors near 1e200 do not overflow to inf; a
+    ValueError if an error y_true - y_pred is itself beyond float64.
+    """
+    c, e = _scaled_errors(*_pair(y_true, y_pred))
+    return float(c * np.sqrt(np.mean(e ** 2)))
 
 
 def model_rmse(model: FitResult, ratings: Ratings | None) -> float:
@@ -65,14 +93,26 @@ def model_rmse(model: FitResult, ratings: Ratings | None) -> float:
 
     NaN when ``ratings`` is None (no test set) or when the model or a prediction is not finite
     (a diverging run is reported by its trainer, not by a failing metric).
+    Checks: model a FitResult (TypeError otherwise), ratings None or a non-empty Ratings of the
+    model's shape.
     """
+    if not isinstance(model, FitResult):
+        raise TypeError(f"model must be an mfedu.result.FitResult, got {type(model).__name__}")
     if ratings is None:
         return float("nan")
+    ratings = check_ratings(ratings, "ratings")
+    if ratings.shape != (model.n_users, model.n_items):
+        raise ValueError(f"ratings must have the model's shape {(model.n_users, model.n_items)}, "
+                         f"got {ratings.shape}")
     parts = (model.X, model.Y, model.mu, model.bu, model.bi)
     if not all(np.all(np.isfinite(p)) for p in parts if p is not None):
         return float("nan")
-    with np.errstate(over="ignore", invalid="ignore"):
-        pred = model.predict(ratings.users, ratings.items)
+    check_fit_result(model)              # shapes and types, in case an attribute was replaced
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            pred = model.predict(ratings.users, ratings.items)
+    except NotFiniteError:               # a prediction overflowed: the trainer reports divergence
+        return float("nan")
     return rmse(ratings.values, pred) if np.all(np.isfinite(pred)) else float("nan")
 
 
@@ -94,9 +134,12 @@ def record_iteration(model: FitResult, loss: float, seconds: float, train: Ratin
 
 
 def mae(y_true, y_pred) -> float:
-    """Mean absolute error between true and predicted ratings (same length, finite)."""
-    y_true, y_pred = _pair(y_true, y_pred)
-    return float(np.mean(np.abs(y_true - y_pred)))
+    """Mean absolute error between true and predicted ratings.
+
+    Checks: as ``rmse``; computed as c mean(|e / c|), so that the sum cannot overflow.
+    """
+    c, e = _scaled_errors(*_pair(y_true, y_pred))
+    return float(c * np.mean(np.abs(e)))
 
 
 # ----------------------------------------------------------------------------- ranking
@@ -122,7 +165,11 @@ def ndcg_at_k(model, test: Ratings, train: Ratings | None, k: int = 10) -> float
 
 
 def auc(model, test: Ratings, train: Ratings | None) -> float:
-    """Mean over test users of the fraction of (relevant, non-relevant) pairs ordered correctly."""
+    """Mean over test users of the fraction of (relevant, non-relevant) pairs ordered correctly.
+
+    A user whose candidates are all relevant has no such pair and is left out of the mean; if
+    that is every test user, AUC is undefined and a ValueError says so.
+    """
     return _ranking(model, test, train, 1, ("auc",))["auc"]
 
 
@@ -136,6 +183,12 @@ def ranking_metrics(model, test: Ratings, train: Ratings | None, k: int = 10) ->
 
     The @k metrics use ``k``; the definitions are in the module docstring. Users are scored
     CHUNK_USERS at a time, so memory stays O(CHUNK_USERS n).
+
+    Checks (every ranking metric): model a FitResult whose parameters are all finite, or an
+    (m, n) array of finite scores; test a non-empty Ratings of the model's shape with values > 0;
+    train None or a Ratings of that shape sharing no (user, item) pair with test; k an int in
+    [1, n]. A score that turns out NaN or inf (parameters too large for float64) is a
+    ValueError, never a silent miss.
     """
     return _ranking(model, test, train, k, RANKING_METRICS)
 
@@ -152,6 +205,10 @@ def _ranking(model, test, train, k, which) -> dict[str, float]:
     for start in range(0, len(users), CHUNK_USERS):
         chunk = users[start:start + CHUNK_USERS]
         S = score(chunk)                                        # (b, n) scores r̂_ui
+        if not np.all(np.isfinite(S)):                          # never let NaN rank as a miss
+            u = int(chunk[np.flatnonzero(~np.all(np.isfinite(S), axis=1))[0]])
+            raise ValueError(f"model gives a score that is not finite (NaN or inf) for user {u}: "
+                             "its parameters are too large for float64 arithmetic")
         if train_items is not None:
             rows, cols = train_items[chunk].nonzero()
             S[rows, cols] = -np.inf                             # training items are not candidates
@@ -184,7 +241,9 @@ def _ranking(model, test, train, k, which) -> dict[str, float]:
                 sums["epr"] += np.sum(value * rank_ui)
                 epr_weight += value.sum()
     if "auc" in which and n_auc == 0:
-        raise ValueError("auc is undefined: no test user has a non-relevant candidate item")
+        raise ValueError("auc is undefined here: for every test user, each candidate item (an item "
+                         "not in train) is a test item, so there is no (relevant, non-relevant) "
+                         "pair to order; keep some items of each user out of both test and train")
     per = {"auc": n_auc, "epr": epr_weight}
     return {name: float(sums[name] / per.get(name, len(users))) for name in which}
 
@@ -206,10 +265,15 @@ def _check_ranking(model, test, train):
     if test.values.min() <= 0:
         raise ValueError(f"test values must be > 0 (ratings or counts), got {test.values.min()}")
     if isinstance(model, FitResult):
+        check_fit_result(model, "model")          # its attributes may have changed since it was built
         shape = (model.n_users, model.n_items)
 
         def score(users):
-            return predict(model.X, model.Y, users, None, model.mu, model.bu, model.bi)
+            try:
+                with np.errstate(over="ignore", invalid="ignore"):
+                    return predict(model.X, model.Y, users, None, model.mu, model.bu, model.bi)
+            except ValueError:     # a score overflowed (the model and ids are valid): NaN, which
+                return np.full((len(users), shape[1]), np.nan)   # _ranking reports by name
     elif isinstance(model, np.ndarray):
         scores = check_matrix(model, "model")
         shape = scores.shape

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_bool, check_ids, check_int
+from ._validate import check_bool, check_float, check_ids, check_int, check_matrix, check_vector
 from .data import Ratings, check_ratings
 from .loss import predict
 
@@ -38,6 +38,13 @@ class FitResult:
         ``test_rmse`` is NaN when no test set was given; ``seconds`` is cumulative wall time.
     params : the hyper-parameters that produced the model, e.g. {"method": "svd", "rank": 10};
         trainers with a lambda also record ``lam`` and ``lam_convention`` (``lam_convention()``).
+
+    Checks, when built: X (m, k) and Y (n, k) finite real matrices with the same k (k = 0 is
+    allowed: a model of biases only, such as a baseline); mu a finite real number; bu and bi
+    None or finite real vectors of lengths m and n (lists are converted to float64 arrays);
+    history a dict with exactly the keys HISTORY_KEYS; params a dict. Each error names the
+    attribute, e.g. "mu must be finite, got nan". Attributes reassigned later are not checked
+    again until ``check_fit_result`` (every metric calls it).
     """
 
     X: np.ndarray
@@ -49,19 +56,14 @@ class FitResult:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        self.X = np.asarray(self.X, dtype=np.float64)
-        self.Y = np.asarray(self.Y, dtype=np.float64)
-        if self.X.ndim != 2 or self.Y.ndim != 2 or self.X.shape[1] != self.Y.shape[1]:
-            raise ValueError(f"X and Y must be 2-D with the same number of columns k, got shapes "
-                             f"{self.X.shape} and {self.Y.shape}")
-        for name, arr in (("X", self.X), ("Y", self.Y)):
-            if not np.all(np.isfinite(arr)):
-                raise ValueError(f"{name} contains NaN or inf: the training diverged")
-        for name, b, n in (("bu", self.bu, self.n_users), ("bi", self.bi, self.n_items)):
-            if b is not None and np.shape(b) != (n,):
-                raise ValueError(f"{name} must have shape ({n},), got {np.shape(b)}")
+        self.X, self.Y, self.mu, self.bu, self.bi = _check_parameters(
+            self.X, self.Y, self.mu, self.bu, self.bi, prefix="")
+        if not isinstance(self.history, dict):
+            raise TypeError(f"history must be a dict, got {type(self.history).__name__}")
         if set(self.history) != set(HISTORY_KEYS):
             raise ValueError(f"history must have exactly the keys {HISTORY_KEYS}")
+        if not isinstance(self.params, dict):
+            raise TypeError(f"params must be a dict, got {type(self.params).__name__}")
 
     @property
     def n_users(self) -> int:
@@ -94,20 +96,51 @@ class FitResult:
 
         ``exclude``: a Ratings (usually the training set) whose items for this user are left
         out, since recommending what someone already rated is of no use. Ties go to the
-        lower item id. Fewer than k ids come back when fewer items are left to recommend.
+        lower item id. Fewer than k ids come back only when fewer than k items are left after
+        the exclusion (none at all if ``user`` has rated every item); never because of a score.
+        Checks: user an int in [0, m - 1], k an int >= 1, exclude None or a Ratings of the
+        model's shape.
         """
         s = self.scores(user)
         k = check_int(k, "k", low=1)
+        candidate = np.ones(self.n_items, dtype=bool)
         if exclude is not None:
             exclude = check_ratings(exclude, "exclude", allow_empty=True)
             if exclude.shape != (self.n_users, self.n_items):
                 raise ValueError(f"exclude must have shape {(self.n_users, self.n_items)}, "
                                  f"got {exclude.shape}")
-            s[exclude.items[exclude.users == user]] = -np.inf
-        order = np.argsort(-s, kind="stable")
-        return order[:k][np.isfinite(s[order[:k]])]
+            candidate[exclude.items[exclude.users == user]] = False
+        items = np.flatnonzero(candidate)                  # ascending ids: ties keep that order
+        return items[np.argsort(-s[items], kind="stable")][:k]
 
     def log(self, loss: float, train_rmse: float, test_rmse: float, seconds: float) -> None:
         """Append one row to the history (trainers do it through ``metrics.record_iteration``)."""
         for key, value in zip(HISTORY_KEYS, (loss, train_rmse, test_rmse, seconds)):
             self.history[key].append(float(value))
+
+
+def check_fit_result(model, name: str = "model") -> FitResult:
+    """Raise a TypeError unless ``model`` is a FitResult, and a ValueError if its attributes no
+    longer pass the checks of ``FitResult`` (they can be reassigned after it is built: a trainer
+    may have left NaN in X). Messages name the attribute, e.g. "model.mu must be finite, got nan"."""
+    if not isinstance(model, FitResult):
+        raise TypeError(f"{name} must be an mfedu.result.FitResult, got {type(model).__name__}")
+    _check_parameters(model.X, model.Y, model.mu, model.bu, model.bi, prefix=f"{name}.")
+    return model
+
+
+def _check_parameters(X, Y, mu, bu, bi, prefix: str):
+    """The checks of a model's parameters (see ``FitResult.__post_init__``); returns them as
+    float64 arrays and a float. ``prefix`` goes before each name in messages, e.g. "model."."""
+    X = check_matrix(X, prefix + "X", allow_no_columns=True)     # k = 0: a model of biases only
+    Y = check_matrix(Y, prefix + "Y", allow_no_columns=True)
+    if X.shape[1] != Y.shape[1]:
+        raise ValueError(f"{prefix}X and {prefix}Y must be 2-D with the same number of columns k, "
+                         f"got shapes {X.shape} and {Y.shape}")
+    mu = check_float(mu, prefix + "mu")
+    biases = []
+    for name, b, n, n_name in (("bu", bu, X.shape[0], "n_users"), ("bi", bi, Y.shape[0], "n_items")):
+        if b is not None:
+            b = check_vector(b, prefix + name, length=n, length_name=f"{n_name} = {n}")
+        biases.append(b)
+    return X, Y, mu, biases[0], biases[1]

@@ -40,9 +40,9 @@ import time
 
 import numpy as np
 
-from ._validate import check_bool, check_float, check_int, check_rank, check_vector
+from ._validate import check_bool, check_float, check_int, check_rank, check_scale, check_vector
 from .data import Ratings, check_ratings, check_test
-from .loss import gradients, mf_loss
+from .loss import NotFiniteError, gradients, mf_loss
 from .metrics import record_iteration
 from .result import FitResult, lam_convention
 
@@ -100,6 +100,7 @@ def sgd_epoch_loop(train: Ratings, X, Y, lr: float, lam: float, mu: float = 0.0,
     Visits the ratings in ``order`` (indices into ``train``; default: as stored) and updates
     X, Y (and bu, bi if given) IN PLACE. Plain Python over the ratings, numpy for the k-vectors.
     """
+    train, lr, lam, mu = _check_epoch(train, X, Y, lr, lam, mu, bu, bi)
     users, items, values = _ordered(train, order)
     biased = bu is not None
     for u, i, r_ui in zip(users.tolist(), items.tolist(), values.tolist()):
@@ -119,17 +120,17 @@ def conflict_free_batches(users, items) -> list[np.ndarray]:
     ratings that share neither do not affect each other: so applying the SGD updates batch by
     batch, each batch at once, gives exactly the sequential result. There are at least
     max(n_u, n_i) batches. Returns, for each level, the positions (into ``users``) in it, ascending.
+    Memory grows with the number of ratings, not with the size of the ids.
     """
-    users, items = np.asarray(users), np.asarray(items)
-    if users.ndim != 1 or users.shape != items.shape:
-        raise ValueError(f"users and items must be 1-D of equal length, got shapes "
-                         f"{users.shape} and {items.shape}")
-    if not (np.issubdtype(users.dtype, np.integer) and np.issubdtype(items.dtype, np.integer)):
-        raise TypeError("users and items must hold integer ids")
+    users, items = check_vector(users, "users", dtype=np.int64), check_vector(items, "items", dtype=np.int64)
+    if len(users) != len(items):
+        raise ValueError(f"users and items must have equal lengths, got {len(users)} and {len(items)}")
     if len(users) and min(users.min(), items.min()) < 0:
         raise ValueError("users and items must be ids >= 0")
     if len(users) == 0:
         return []
+    users = np.unique(users, return_inverse=True)[1].reshape(-1)    # ids 0 .. (distinct users - 1)
+    items = np.unique(items, return_inverse=True)[1].reshape(-1)
     by_level, ends = _level_order(users, items)
     return np.split(by_level, ends[:-1])
 
@@ -160,6 +161,7 @@ def sgd_epoch(train: Ratings, X, Y, lr: float, lam: float, mu: float = 0.0, bu=N
     [x_u, b_u, 1] . [y_i, 1, b_i] = x_u . y_i + b_u + b_i, so one row update applies the whole
     rule (the b_u column gets b_u + lr (e - lam b_u)); the 1-columns are reset after it.
     """
+    train, lr, lam, mu = _check_epoch(train, X, Y, lr, lam, mu, bu, bi)
     users, items, values = _ordered(train, order)
     if len(users) == 0:
         return
@@ -188,6 +190,36 @@ def sgd_epoch(train: Ratings, X, Y, lr: float, lam: float, mu: float = 0.0, bu=N
     X[:], Y[:] = Xa[:, :k], Ya[:, :k]
     if biased:
         bu[:], bi[:] = Xa[:, k], Ya[:, k + 1]
+
+
+def _check_epoch(train, X, Y, lr, lam, mu, bu, bi):
+    """The arguments of an SGD epoch (X, Y, bu, bi are updated in place)."""
+    train = check_ratings(train, "train")
+    _check_in_place(X, "X", 2, train.n_users, "n_users")
+    _check_in_place(Y, "Y", 2, train.n_items, "n_items")
+    if Y.shape[1] != X.shape[1]:
+        raise ValueError(f"X and Y must have the same number of columns k, got shapes {X.shape} and {Y.shape}")
+    if (bu is None) != (bi is None):
+        raise ValueError("bu and bi must be given together (a biased model) or both left None")
+    if bu is not None:
+        _check_in_place(bu, "bu", 1, train.n_users, "n_users")
+        _check_in_place(bi, "bi", 1, train.n_items, "n_items")
+    lr = check_float(lr, "lr", low=0.0, low_open=True)
+    return train, lr, check_float(lam, "lam", low=0.0), check_float(mu, "mu")
+
+
+def _check_in_place(arr, name, ndim, rows, rows_name):
+    """A finite, writeable float64 array of ``rows`` rows: SGD updates it in place."""
+    if not isinstance(arr, np.ndarray) or arr.dtype != np.float64:
+        got = f"an array of {arr.dtype}" if isinstance(arr, np.ndarray) else type(arr).__name__
+        raise TypeError(f"{name} must be a float64 numpy array (it is updated in place), got {got}")
+    if arr.ndim != ndim or arr.shape[0] != rows or (ndim == 2 and arr.shape[1] == 0):
+        expected = f"({rows_name} = {rows},)" if ndim == 1 else f"({rows_name} = {rows}, k) with k >= 1"
+        raise ValueError(f"{name} must have shape {expected}, got {arr.shape}")
+    if not arr.flags.writeable:
+        raise ValueError(f"{name} must be writeable (it is updated in place)")
+    if not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
 
 
 def _ordered(train, order):
@@ -222,7 +254,10 @@ def gradient_descent(train: Ratings, rank: int = 8, lam: float = 5.0, lr: float 
     with np.errstate(over="ignore", invalid="ignore"):
         for step in range(1, run.n_steps + 1):
             t0 = time.perf_counter()
-            g = gradients(run.train, model.X, model.Y, run.lam, model.mu, model.bu, model.bi)
+            try:
+                g = gradients(run.train, model.X, model.Y, run.lam, model.mu, model.bu, model.bi)
+            except NotFiniteError:              # the parameters are too large: report it below
+                g = {name: np.full_like(theta, np.nan) for name, theta in run.params.items()}
             for name, theta in run.params.items():
                 theta -= run.lr * g[name]
             run.record(step, time.perf_counter() - t0)
@@ -290,7 +325,7 @@ def adam(train: Ratings, rank: int = 8, lam: float = 0.15, lr: float = 0.005,
     run = _Run("adam", train, test, rank, lam, lr, n_epochs, biased, seed, init_std,
                {"n_epochs": n_epochs, "batch_size": batch_size, "weight_decay": weight_decay,
                 "betas": (beta1, beta2), "eps": eps,
-                "lam_convention": lam_convention(True)})
+                "lam_convention": lam_convention(True)}, decay=weight_decay)
     model, tr = run.model, run.train
     mom1 = {name: np.zeros_like(p) for name, p in run.params.items()}   # Kingma & Ba's m
     mom2 = {name: np.zeros_like(p) for name, p in run.params.items()}   # and v
@@ -305,8 +340,11 @@ def adam(train: Ratings, rank: int = 8, lam: float = 0.15, lr: float = 0.005,
                                 tr.n_items)
                 if not all(np.all(np.isfinite(p)) for p in run.params.values()):
                     break                        # gradients() rejects NaN; record() reports it
-                g = gradients(batch, model.X, model.Y, run.lam, model.mu, model.bu, model.bi,
-                              weighted=True)
+                try:
+                    g = gradients(batch, model.X, model.Y, run.lam, model.mu, model.bu, model.bi,
+                                  weighted=True)
+                except NotFiniteError:          # the parameters are too large: record() reports it
+                    break
                 t += 1
                 for name, theta in run.params.items():
                     mom1[name] = beta1 * mom1[name] + (1 - beta1) * g[name]
@@ -323,9 +361,11 @@ def adam(train: Ratings, rank: int = 8, lam: float = 0.15, lr: float = 0.005,
 class _Run:
     """Validated arguments, the model being trained, and its history bookkeeping."""
 
-    def __init__(self, name, train, test, rank, lam, lr, n_steps, biased, seed, init_std, extra):
-        self.name = name
+    def __init__(self, name, train, test, rank, lam, lr, n_steps, biased, seed, init_std, extra,
+                 decay=0.0):
+        self.name, self.decay = name, decay
         self.train = check_ratings(train, "train")
+        check_scale(self.train.values, "train")
         self.test = check_test(test, self.train)
         m, n_items = self.train.shape
         rank = check_rank(rank, min(m, n_items), "min(n_users, n_items)")
@@ -348,6 +388,8 @@ class _Run:
             self.params.update(bu=self.model.bu, bi=self.model.bi)
         self.weighted = name != "gradient_descent"
         self.loss0 = self._loss()
+        if not np.isfinite(self.loss0):
+            raise ValueError(self._why_not_finite(init_std))
         self.model.params["initial_loss"] = self.loss0
         self.seconds = 0.0
 
@@ -355,7 +397,35 @@ class _Run:
         if not all(np.all(np.isfinite(p)) for p in self.params.values()):
             return np.nan
         M = self.model
-        return mf_loss(self.train, M.X, M.Y, self.lam, M.mu, M.bu, M.bi, weighted=self.weighted)
+        try:
+            return mf_loss(self.train, M.X, M.Y, self.lam, M.mu, M.bu, M.bi, weighted=self.weighted)
+        except NotFiniteError:
+            return np.nan
+
+    def _why_not_finite(self, init_std) -> str:
+        """Which argument makes the initial loss overflow (nothing has been trained yet)."""
+        start = "the initial loss is not a finite number, before any update: "
+        with np.errstate(over="ignore", invalid="ignore"):
+            if not np.isfinite(np.sum((self.train.values - self.model.mu) ** 2)):
+                return start + (f"the ratings are too large (largest |r_ui| = "
+                                f"{np.abs(self.train.values).max():g}); use ratings on a scale of stars")
+            if not all(np.isfinite(np.sum(p * p)) for p in self.params.values()):
+                return start + f"init_std = {init_std:g} is too large; use about 0.1"
+        return start + f"lam = {self.lam:g} times the squared factors overflows; use a smaller lam"
+
+    def _step_too_large_for_penalty(self) -> str | None:
+        """The penalty alone multiplies every parameter by 1 - s per update, s = lr lam (SGD),
+        2 lr lam (GD) or lr weight_decay (AdamW's decay); for s > 2 that factor is below -1 and
+        the parameters grow without bound, whatever the data. (Adam's L2 step is normalised.)"""
+        s, what, knob = self.lr * self.decay, "lr * weight_decay", "weight_decay"
+        if self.name == "sgd":
+            s, what, knob = self.lr * self.lam, "lr * lam", "lam"
+        elif self.name == "gradient_descent":
+            s, what, knob = 2 * self.lr * self.lam, "2 lr lam", "lam"
+        if s > 2:
+            return (f"{what} = {s:g} > 2: the penalty step alone multiplies the parameters by "
+                    f"1 - {s:g} < -1 every update; use a smaller {knob} (or lr)")
+        return None
 
     def record(self, epoch: int, seconds: float) -> None:
         """Append the history row of ``epoch``; raise DivergenceError if the run blew up."""
@@ -369,11 +439,14 @@ class _Run:
                  if not np.isfinite(loss) else
                  f"the loss {loss:.4g} is more than {DIVERGENCE_FACTOR:g} x its initial value "
                  f"{self.loss0:.4g}")
-        raise DivergenceError(
-            f"{self.name} diverged at {what} {epoch}: {cause}. The learning rate lr = "
-            f"{self.lr:g} is too large for this problem; try a smaller one, e.g. lr = "
-            f"{self.lr / 10:g}.", {k: list(v) for k, v in self.model.history.items()},
-            epoch, self.lr, self.loss0)
+        advice = (f"the learning rate lr = {self.lr:g} is too large for this problem; try a "
+                  f"smaller one, e.g. lr = {self.lr / 10:g}")
+        penalty = self._step_too_large_for_penalty()
+        if penalty:
+            advice = f"{penalty}; or: {advice}"
+        raise DivergenceError(f"{self.name} diverged at {what} {epoch}: {cause}. {advice}.",
+                              {k: list(v) for k, v in self.model.history.items()},
+                              epoch, self.lr, self.loss0)
 
 
 

@@ -27,8 +27,8 @@ from ._validate import check_int, check_rank
 from .data import Ratings, check_ratings, check_test
 from .linalg import truncated_svd
 from .loss import predict
-from .metrics import record_iteration
-from .result import FitResult
+from .metrics import record_iteration, rmse
+from .result import FitResult, check_fit_result
 
 IMPUTATIONS = ("zero", "global", "user", "item")
 
@@ -89,6 +89,12 @@ def svd_recommender(train: Ratings, rank: int = 10, impute: str = "user",
     one-row history whose ``loss`` is ||E - U_k Sigma_k V_k^T||_F^2, the squared error over all
     m n cells of the centred filled matrix (imputed cells included: that is what SVD fits).
     Cost: sparse truncated SVD (ARPACK) of E, about O(k |Omega|) per iteration of ARPACK.
+
+    When every training rating equals its baseline, E = 0: then s = 0, X = 0 and the model is
+    the baseline, which is exact on the training set (``truncated_svd`` returns unit vectors
+    for V_k). Checks: train a non-empty Ratings; rank an int in [1, min(m, n) - 1]; impute one
+    of IMPUTATIONS; test None or a Ratings of train's shape. A ValueError if the ratings are so
+    large that the squared loss overflows float64.
     """
     start = time.perf_counter()
     train = check_ratings(train, "train")
@@ -98,7 +104,11 @@ def svd_recommender(train: Ratings, rank: int = 10, impute: str = "user",
     U, s, Vt = truncated_svd(E, rank)
     model = FitResult(U * s, Vt.T, mu, bu, bi,
                       params={"method": "truncated SVD", "rank": rank, "impute": impute})
-    loss = max(sp.linalg.norm(E) ** 2 - np.sum(s ** 2), 0.0)     # Eckart-Young, squared
+    with np.errstate(over="ignore", invalid="ignore"):
+        loss = max(sp.linalg.norm(E) ** 2 - np.sum(s ** 2), 0.0)     # Eckart-Young, squared
+    if not np.isfinite(loss):
+        raise ValueError("train values are too large for float64: the squared error "
+                         "||E - U_k Sigma_k V_k^T||_F^2 overflows; rescale the ratings")
     record_iteration(model, loss, time.perf_counter() - start, train, check_test(test, train))
     return model
 
@@ -110,6 +120,7 @@ def rmse_by_rank(train: Ratings, test: Ratings, max_rank: int = 50,
     One truncated SVD at max_rank suffices: the rank-k prediction adds the first k terms of
     b_ui + sum_j U_uj sigma_j V_ij, so a cumulative sum over j gives every k. Rank 0 is the
     baseline alone. Returns {"rank", "train_rmse", "test_rmse"} arrays of length max_rank + 1.
+    Checks: as ``svd_recommender``, with test required and max_rank in place of rank.
     """
     train = check_ratings(train, "train")
     test = check_test(check_ratings(test, "test"), train)
@@ -121,12 +132,21 @@ def rmse_by_rank(train: Ratings, test: Ratings, max_rank: int = 50,
         terms = U[data.users] * s * Vt.T[data.items]             # |T| x k, term j of the sum
         pred = _baseline_at(mu, bu, bi, data.users, data.items)
         cum = np.concatenate([pred[:, None], pred[:, None] + np.cumsum(terms, axis=1)], axis=1)
-        out[name] = np.sqrt(np.mean((data.values[:, None] - cum) ** 2, axis=0))
+        out[name] = np.array([rmse(data.values, cum[:, k]) for k in range(max_rank + 1)])
     return out
 
 
 def top_n(model: FitResult, user: int, train: Ratings, n: int = 10) -> list[tuple[int, str, float]]:
-    """The n best unrated items for ``user`` as (item id, label, predicted rating), best first."""
+    """The n best unrated items for ``user`` as (item id, label, predicted rating), best first.
+
+    Checks: model a FitResult, train a Ratings of the model's shape, user an int in [0, m - 1],
+    n an int >= 1. Fewer than n come back only if ``user`` has fewer than n unrated items.
+    """
+    check_fit_result(model, "model")
+    train = check_ratings(train, "train", allow_empty=True)
+    if train.shape != (model.n_users, model.n_items):
+        raise ValueError(f"train must have the model's shape {(model.n_users, model.n_items)}, "
+                         f"got {train.shape}")
     n = check_int(n, "n", low=1)
     items = model.recommend(user, n, exclude=train)
     labels = train.item_labels or tuple(f"item {i}" for i in range(train.n_items))

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import ndtr
 
-from ._validate import check_ids, check_int
+from ._validate import check_ids, check_int, format_bytes
 from .data import SYNTHETIC_FILES, SYNTHETIC_ITEMS, Ratings, check_ratings, synthetic_dir
 from .loss import predict
 
@@ -45,6 +45,11 @@ TASTE_SD = np.array([0.15, 0.20, 0.70, 0.70, 0.80, 0.25, 0.30, 0.20])
 OFF_GENRE_SD = 0.08                                      # how much items mix genres
 STAR_SHARE = np.array([0.06, 0.11, 0.27, 0.34, 0.21])   # MovieLens-100K's histogram, 1..5 stars
 PULL_EXPLICIT, PULL_IMPLICIT = 0.8, 2.0                  # how strongly taste steers what is rated/played
+MIN_PER_USER = 20                                        # every user rates at least this many items
+# make_synthetic holds about six dense n_users x n_items float64 arrays at once (the true scores,
+# the drawing keys, their argsort...), about 48 bytes per (user, item) cell; it refuses sizes
+# above MAX_CELLS cells (e.g. 5,000 x 5,000, about 1.2 GB) instead of running out of memory.
+BYTES_PER_CELL, MAX_CELLS = 48, 25_000_000
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,12 +116,30 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
 
     The defaults give MovieLens-100K's shape; ``seed=0`` gives the files committed in mfedu/data_files/.
     Runs in about a second.
+
+    Checks: seed an int >= 0; n_users, n_items ints >= 2 with n_users * n_items <= MAX_CELLS
+    (the generator works on dense n_users x n_items arrays); n_ratings an int in
+    [20 n_users, n_users n_items / 2]: every user rates at least 20 items, and at most half of
+    the matrix is observed (so n_items must be at least 40).
     """
     seed = check_int(seed, "seed", low=0)
     n_users = check_int(n_users, "n_users", low=2)
     n_items = check_int(n_items, "n_items", low=2)
-    n_ratings = check_int(n_ratings, "n_ratings", low=20 * n_users, high=n_users * n_items // 2,
-                          high_text="n_users * n_items / 2")
+    if n_users * n_items > MAX_CELLS:
+        raise ValueError(
+            f"n_users * n_items must be <= {MAX_CELLS:,}, got {n_users:,} * {n_items:,} = "
+            f"{n_users * n_items:,}: make_synthetic holds about six dense n_users x n_items "
+            f"arrays at once, which would need about {format_bytes(BYTES_PER_CELL * n_users * n_items)}")
+    low, high = MIN_PER_USER * n_users, n_users * n_items // 2
+    if low > high:
+        raise ValueError(
+            f"n_ratings must be an int in [{MIN_PER_USER} * n_users, n_users * n_items / 2], but "
+            f"with n_users = {n_users} and n_items = {n_items} that range is empty: at most half "
+            f"the matrix is observed (n_users * n_items / 2 = {high:,} ratings), which is below the "
+            f"{MIN_PER_USER} ratings per user the generator needs ({low:,}); use n_items >= "
+            f"{2 * MIN_PER_USER}")
+    n_ratings = check_int(n_ratings, "n_ratings", low=low, high=high,
+                          high_text=f"n_users * n_items / 2 = {high}")
     rng = np.random.default_rng(seed)
     k = len(GENRES)
 
@@ -130,7 +153,7 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     X = rng.normal(size=(n_users, k)) * TASTE_SD
     bu = 0.35 * rng.normal(size=n_users)
     activity = np.minimum(rng.lognormal(0.0, 1.0, size=n_users), 13.0)   # at most ~700 ratings
-    n_u = _apportion(n_ratings - 20 * n_users, activity) + 20   # sums to n_ratings exactly
+    n_u = _apportion(n_ratings - MIN_PER_USER * n_users, activity) + MIN_PER_USER   # sums to n_ratings
     n_u = np.minimum(n_u, n_items)          # (fewer only for tiny sets where a user would run out)
     mu, sigma = 3.5, 0.8
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import numbers
 import time
 from typing import Any, Callable
 
@@ -23,6 +24,7 @@ import ipywidgets as widgets
 import matplotlib as mpl
 import numpy as np
 import PIL.Image
+import traitlets
 from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -36,21 +38,37 @@ class Explorer:
     Attributes: ``current`` and ``previous`` results, ``figure`` (the last matplotlib Figure),
     ``text`` (the last text under it), ``seconds`` (wall time of every update, compute + draw +
     PNG rendering, for the benchmarks). ``set(**values)`` moves controls from code.
+
+    Checks: compute and draw callables; controls a non-empty dict of ipywidgets value widgets
+    keyed by name; figsize two positive numbers. The controls always describe the figure shown:
+    a value a control cannot hold is refused and leaves every control as it was, and if compute
+    or draw fails, the controls go back to the values of the figure still on screen.
     """
 
     def __init__(self, compute: Callable[..., Any], draw: Callable[..., str | None],
                  controls: dict[str, widgets.ValueWidget], figsize: tuple[float, float] = (11, 4.5)):
+        for name, f in (("compute", compute), ("draw", draw)):
+            if not callable(f):
+                raise TypeError(f"{name} must be a function, got {type(f).__name__}")
+        if not isinstance(controls, dict):
+            raise TypeError("controls must be a dict of ipywidgets by name, e.g. "
+                            f"{{'rank': IntSlider(...)}}, got {type(controls).__name__}")
         if not controls:
             raise ValueError("controls must name at least one widget")
+        for name, w in controls.items():
+            if not isinstance(w, widgets.ValueWidget):
+                raise TypeError(f"controls[{name!r}] must be an ipywidgets value widget, "
+                                f"got {type(w).__name__}")
+        if (not isinstance(figsize, (tuple, list)) or len(figsize) != 2
+                or not all(isinstance(x, numbers.Real) and np.isfinite(x) and x > 0 for x in figsize)):
+            raise ValueError(f"figsize must be (width, height) in inches, two numbers > 0, "
+                             f"got {figsize!r}")
         self.compute, self.draw, self.controls, self.figsize = compute, draw, controls, figsize
         self.current = self.previous = self.figure = None
         self.text: str | None = None
         self.seconds: list[float] = []
         self._holding = False
-        for name, w in controls.items():
-            if not isinstance(w, widgets.ValueWidget):
-                raise TypeError(f"controls[{name!r}] must be an ipywidgets value widget, "
-                                f"got {type(w).__name__}")
+        for w in controls.values():
             if hasattr(w, "continuous_update"):
                 w.continuous_update = False
             w.style = {"description_width": "initial"}
@@ -64,32 +82,50 @@ class Explorer:
         return {name: w.value for name, w in self.controls.items()}
 
     def set(self, **values) -> None:
-        """Move several controls at once and update once (used by tests, benchmarks, notebooks)."""
+        """Move several controls at once and update once (used by tests, benchmarks, notebooks).
+
+        Every value is checked before the panel updates (each is tried on its control while
+        updates are held): one its control cannot hold (a slider value outside the slider's
+        range, which ipywidgets would silently clamp; a dropdown value not among its options; a
+        value of the wrong type) raises a ValueError or TypeError naming the control and what it
+        allows, and every control is put back as it was; nothing is recomputed. If compute or
+        draw then raises, every control likewise goes back to its previous value, so the
+        controls still describe the figure shown, and the error propagates.
+        """
         unknown = set(values) - set(self.controls)
         if unknown:
             raise ValueError(f"unknown control(s) {sorted(unknown)}; the panel has {sorted(self.controls)}")
-        self._holding = True
+        before = self.values()
+        self._holding = True                 # no update per control: one refresh for all
         try:
             for name, value in values.items():
+                _move(name, self.controls[name], value)
+            self.refresh()
+        except BaseException:
+            for name, value in before.items():
                 self.controls[name].value = value
+            raise
         finally:
             self._holding = False
-        self.refresh()
 
     def refresh(self) -> None:
-        """Recompute with the current values, redraw, and show the new figure."""
+        """Recompute with the current values, redraw, and show the new figure.
+
+        Nothing changes (current, previous, figure, text, output) unless compute and draw
+        both succeed.
+        """
         start = time.perf_counter()
-        self.previous, self.current = self.current, self.compute(**self.values())
+        result = self.compute(**self.values())
         with mpl.rc_context(STYLE):
             fig = Figure(figsize=self.figsize, layout="constrained")
-            self.text = self.draw(fig, self.current, self.previous)
+            text = self.draw(fig, result, self.current)
             # One Agg pass (layout, then pixels) and a PNG of its buffer: the same pixels as
             # fig.savefig, which draws twice with constrained layout (about 20 % slower here).
             canvas = FigureCanvasAgg(fig)
             canvas.draw()
             png = io.BytesIO()
             PIL.Image.fromarray(np.asarray(canvas.buffer_rgba())).save(png, format="png")
-        self.figure = fig
+        self.previous, self.current, self.figure, self.text = self.current, result, fig, text
         # Replace the Output widget's contents in one assignment (one message, no flicker) rather
         # than with ``with self.output:``, which, when set() runs in a plain cell, also sends the
         # figure to that cell's output.
@@ -103,11 +139,52 @@ class Explorer:
         self.seconds.append(time.perf_counter() - start)
 
     def _on_change(self, change) -> None:
-        if not self._holding:
+        """A reader moved a control: update; if that fails, put the control back and re-raise."""
+        if self._holding:
+            return
+        try:
             self.refresh()
+        except BaseException:
+            self._holding = True
+            try:
+                change["owner"].value = change["old"]
+            finally:
+                self._holding = False
+            raise
 
     def _ipython_display_(self) -> None:
         display(self.widget)
+
+
+def _move(name: str, w: widgets.ValueWidget, value) -> None:
+    """Set control ``name`` to ``value``, or raise an error naming it and what it allows.
+
+    ipywidgets does not refuse everything it cannot hold: a slider clamps 50 to its max 20 and
+    an IntSlider turns "5" into 5. So the value the widget keeps is compared with the one asked
+    for (the caller puts every control back when this raises).
+    """
+    try:
+        w.value = value
+    except traitlets.TraitError:
+        error = ValueError if hasattr(w, "options") else TypeError     # not an option / wrong type
+        raise error(f"{name} must be {_allowed(w)}, got {value!r}") from None
+    if w.value != (tuple(value) if isinstance(value, list) else value):
+        raise ValueError(f"{name} must be {_allowed(w)}, got {value!r}")
+
+
+def _allowed(w: widgets.ValueWidget) -> str:
+    """What control ``w`` accepts, in words, for error messages."""
+    if hasattr(w, "options"):                    # Dropdown, SelectionSlider, RadioButtons, ...
+        values = [o[1] if isinstance(o, tuple) else o for o in w.options]   # (label, value) pairs
+        return f"one of its options {values}"
+    if isinstance(w.value, bool):                # Checkbox, ToggleButton
+        return "True or False"
+    if isinstance(w, widgets.FloatLogSlider):    # its min and max are exponents of base
+        return f"a number in [{w.base ** w.min:g}, {w.base ** w.max:g}] (its range)"
+    if hasattr(w, "min") and hasattr(w, "max"):
+        kind = "an int" if isinstance(w.min, int) else "a number"
+        return f"{kind} in [{w.min}, {w.max}] (its range)"
+    return f"a value its {type(w).__name__} can hold (now {w.value!r})"
 
 
 def _display_data(data: dict[str, str]) -> dict:

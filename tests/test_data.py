@@ -1,3 +1,5 @@
+import hashlib
+
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -169,6 +171,19 @@ def test_committed_files_regenerate_byte_for_byte(synthetic, tmp_path):
     assert len(written) == 3
     for path in written:
         assert path.read_bytes() == (synthetic_dir() / path.name).read_bytes(), path.name
+    # a folder written by the generator passes load_synthetic's checks and loads the same data
+    assert np.array_equal(load_synthetic("implicit", data_home=tmp_path).values, synthetic.implicit.values)
+
+
+def test_committed_files_match_the_checks_stored_in_data_py():
+    from mfedu.data import COMMITTED_FILES, synthetic_dir
+    assert sorted(COMMITTED_FILES) == sorted(p.name for p in synthetic_dir().glob("*.tsv"))
+    for name, expected in COMMITTED_FILES.items():
+        data = (synthetic_dir() / name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == expected.sha256, name
+        lines = data.decode("utf-8").splitlines()
+        assert tuple(lines[:len(expected.header)]) == expected.header, name
+        assert len(lines) == len(expected.header) + expected.rows, name
 
 
 def test_load_synthetic_equals_generator(synthetic):

@@ -42,11 +42,11 @@ def test_history_log_and_validation():
     m.log(0.5, 0.8, 0.95, 0.02)
     assert m.history["loss"] == [1.0, 0.5] and np.isnan(m.history["test_rmse"][0])
     assert set(m.history) == set(HISTORY_KEYS)
-    with pytest.raises(ValueError, match="X contains NaN or inf: the training diverged"):
+    with pytest.raises(ValueError, match=r"X must contain only finite values \(no NaN or inf\)"):
         FitResult(np.array([[np.nan]]), np.ones((2, 1)))
     with pytest.raises(ValueError, match="same number of columns"):
         FitResult(np.ones((2, 2)), np.ones((2, 3)))
-    with pytest.raises(ValueError, match=r"bi must have shape \(2,\)"):
+    with pytest.raises(ValueError, match="bi must have length n_items = 2, got 3"):
         FitResult(np.ones((2, 1)), np.ones((2, 1)), bi=np.zeros(3))
 
 

@@ -272,8 +272,8 @@ def test_bad_input(trainer, call, exc, msg):
     (lambda: adam(R, betas=(0.9, 1.0)), ValueError, r"betas must be in \[0, 1\)"),
     (lambda: adam(R, betas=0.9), TypeError, "betas must be a pair"),
     (lambda: adam(R, eps=0.0), ValueError, "eps must be > 0.0"),
-    (lambda: conflict_free_batches([0, 1], [0]), ValueError, "users and items must be 1-D of equal"),
-    (lambda: conflict_free_batches([0.5], [0]), TypeError, "integer ids"),
+    (lambda: conflict_free_batches([0, 1], [0]), ValueError, "users and items must have equal lengths"),
+    (lambda: conflict_free_batches([0.5], [0]), TypeError, "users must hold integers"),
     (lambda: sgd_epoch(R, np.zeros((10, 2)), np.zeros((12, 2)), 0.1, 0.0, order=[0, 99]),
      ValueError, "order must hold indices in"),
 ])

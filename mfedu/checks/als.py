@@ -1,30 +1,38 @@
 """Self-checks for notebook 06: explicit ALS."""
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 import numpy as np
 
+from .._validate import check_bool, check_float, check_int, check_matrix, check_vector
 from ..als import user_step
-from ..data import Ratings
-from ._feedback import Feedback, _start
+from ..data import Ratings, check_ratings
+from ._feedback import NOT_ATTEMPTED, Feedback, _as_numbers, _quiet, _rated_items, _start
 
 __all__: list[str] = ["normal_equations", "fold_in_biased"]   # called as mfedu.checks.<name>
 
 
 # ----------------------------------------------------------------------------- exercise 06.1
 
+@_quiet
 def normal_equations(answer, ratings: Ratings, Y, lam: float, user: int,
                      weighted: bool = False) -> Feedback:
     """Exercise 06.1: x_u from (Y_u^T Y_u + lam w_u I) x_u = Y_u^T r_u, w_u = n_u or 1."""
-    Y = np.asarray(Y, dtype=float)
+    ratings = check_ratings(ratings)
+    Y = check_matrix(Y, "Y")
+    if Y.shape[0] != ratings.n_items:
+        raise ValueError(f"Y must have one row per item, ratings.n_items = {ratings.n_items}, got shape {Y.shape}")
+    lam = check_float(lam, "lam", low=0.0, low_open=True)     # lam > 0: one solution x_u
+    user = check_int(user, "user", low=0, high=ratings.n_users - 1)
+    weighted = check_bool(weighted, "weighted")
+    mine = ratings.users == user
+    idx, r_u = ratings.items[mine], ratings.values[mine]
+    n_u = len(idx)
+    if n_u == 0:
+        raise ValueError(f"user must be a user with ratings; user {user} has none in ratings")
     a, fb = _start(answer, (Y.shape[1],), "x_u", nan_hint=(
         "the missing cells of R are NaN: use only the items the user rated."))
     if fb is not None:
         return fb
-    mine = ratings.users == user
-    idx, r_u = ratings.items[mine], ratings.values[mine]
-    n_u = len(idx)
     reg = lam * (n_u if weighted else 1)
     want = user_step(Y[idx], r_u, reg)
     convention = "ALS-WR (lam n_u)" if weighted else "plain (lam)"
@@ -67,36 +75,34 @@ def normal_equations(answer, ratings: Ratings, Y, lam: float, user: int,
 # ----------------------------------------------------------------------------- exercise 06.2
 
 def _as_pair(answer, k):
-    """(x, b) from a pair or from one vector [x, b] of length k + 1; None if neither fits."""
-    if isinstance(answer, (tuple, list)) and len(answer) == 2 and np.ndim(answer[1]) == 0:
-        x, b = answer
-        if np.shape(x) == (k,):
-            return np.append(np.asarray(x, dtype=float), float(b))
-        return None
-    if np.shape(answer) == (k + 1,):
-        return np.asarray(answer, dtype=float)
-    return None
+    """The answer as one vector [x, b] of length k + 1, from a pair (x, b) or from [x, b]
+    itself; None if it is neither (NaN is allowed here: the caller says so)."""
+    if isinstance(answer, (tuple, list)) and len(answer) == 2:
+        (x, fb_x), (b, fb_b) = _as_numbers(answer[0]), _as_numbers(answer[1])
+        if fb_x is None and fb_b is None and x.shape == (k,) and b.shape == ():
+            return np.append(x, b)
+    z, fb = _as_numbers(answer)
+    return z if fb is None and z.shape == (k + 1,) else None
 
 
+@_quiet
 def fold_in_biased(answer, ratings_of_new_user, Y, lam: float, mu: float, bi,
                    weighted: bool = True) -> Feedback:
     """Exercise 06.2: [x, b] from (Ỹ^T Ỹ + lam w I) z = Ỹ^T (r - mu - b_i), Ỹ = (Y_u 1)."""
+    Y = check_matrix(Y, "Y")
+    idx, r = _rated_items(ratings_of_new_user, "ratings_of_new_user", Y.shape[0])
+    lam = check_float(lam, "lam", low=0.0, low_open=True)     # lam > 0: one solution [x, b]
+    mu = check_float(mu, "mu")
+    bi = check_vector(bi, "bi", length=Y.shape[0], length_name=f"Y.shape[0] = {Y.shape[0]}")
+    weighted = check_bool(weighted, "weighted")
     if answer is None:
-        return Feedback(None, "replace None with your code, then run this cell again.")
-    Y, bi = np.asarray(Y, dtype=float), np.asarray(bi, dtype=float)
+        return NOT_ATTEMPTED
     k = Y.shape[1]
-    try:
-        z = _as_pair(answer, k)
-    except (TypeError, ValueError):
-        z = None
+    z = _as_pair(answer, k)
     if z is None:
         return Feedback(False, f"return a pair (x, b): x a length-{k} vector, b a number.")
     if not np.all(np.isfinite(z)):
         return Feedback(False, "your answer contains NaN or inf; check the solve.")
-    if not isinstance(ratings_of_new_user, Mapping):
-        raise TypeError("ratings_of_new_user must be a dict {item: rating}")
-    idx = np.array(list(ratings_of_new_user.keys()), dtype=int)
-    r = np.array(list(ratings_of_new_user.values()), dtype=float)
     n_u = len(idx)
     reg = lam * (n_u if weighted else 1)
     Yt = np.column_stack([Y[idx], np.ones(n_u)])

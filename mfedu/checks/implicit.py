@@ -3,34 +3,57 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validate import check_float, check_ids, check_int, check_matrix, check_vector
 from ..als_implicit import confidence_from_counts, user_step
 from ..data import Ratings
 from ..metrics import precision_at_k
-from ._feedback import Feedback, _start
+from ._feedback import NOT_ATTEMPTED, Feedback, _part, _quiet, _start
 
 __all__: list[str] = ["preference_confidence", "precision_one_user", "implicit_user_step"]
 
 
+def _check_alpha(alpha, counts: np.ndarray, name: str) -> float:
+    """alpha > 0, small enough that every confidence 1 + alpha * count is finite
+    (``name``: the argument holding the counts, for the message)."""
+    alpha = check_float(alpha, "alpha", low=0.0, low_open=True)
+    if not np.isfinite(1.0 + alpha * counts.max()):
+        raise ValueError(f"alpha must keep every confidence 1 + alpha * {name} finite, got alpha = "
+                         f"{alpha:g} with max({name}) = {counts.max():g}")
+    return alpha
+
+
+def _check_distinct(ids: np.ndarray, name: str) -> None:
+    """Raise a ValueError naming the first id that ``ids`` lists more than once."""
+    values, counts = np.unique(ids, return_counts=True)
+    if np.any(counts > 1):
+        raise ValueError(f"{name} must list each item once, got item {values[counts > 1][0]} "
+                         f"{counts[counts > 1][0]} times")
+
+
 # ----------------------------------------------------------------------------- exercise 07.1
 
+@_quiet
 def preference_confidence(answer, r, alpha: float) -> Feedback:
     """Exercise 07.1: p_ui = 1 if r_ui > 0 else 0 and c_ui = 1 + alpha r_ui, for a row of counts r.
 
     ``answer`` is a pair (p, c) of arrays shaped like r.
     """
+    r = check_vector(r, "r")
+    if len(r) == 0 or r.min() < 0:
+        raise ValueError("r must be a non-empty row of counts, all >= 0")
+    alpha = _check_alpha(alpha, r, "r")
+    want_c = confidence_from_counts(r, alpha)
     if answer is None:
-        return Feedback(None, "replace None with your code, then run this cell again.")
+        return NOT_ATTEMPTED
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
         return Feedback(False, "return a tuple (p, c): the preferences, then the confidences.")
-    r = np.asarray(r, dtype=float)
-    p, fb = _start(answer[0], r.shape, "p")
+    p, fb = _part(answer[0], r.shape, "p")
     if fb is not None:
         return fb
-    c, fb = _start(answer[1], r.shape, "c")
+    c, fb = _part(answer[1], r.shape, "c")
     if fb is not None:
         return fb
     want_p = (r > 0).astype(float)
-    want_c = confidence_from_counts(r, alpha)
     p_ok, c_ok = np.allclose(p, want_p), np.allclose(c, want_c)
     if p_ok and c_ok:
         return Feedback(True, "p is 1 wherever the count is positive and 0 elsewhere; c = 1 + alpha r "
@@ -59,19 +82,30 @@ def preference_confidence(answer, r, alpha: float) -> Feedback:
 
 # ----------------------------------------------------------------------------- exercise 07.2
 
+@_quiet
 def precision_one_user(answer, scores, train_items, test_items, k: int = 10) -> Feedback:
     """Exercise 07.2: precision@k for one user, training items excluded from the candidates."""
+    scores = check_vector(scores, "scores")
+    n = len(scores)
+    train_items = check_ids(train_items, "train_items", n, "len(scores)")
+    test_items = check_ids(test_items, "test_items", n, "len(scores)")
+    _check_distinct(train_items, "train_items")
+    _check_distinct(test_items, "test_items")
+    if len(test_items) == 0:
+        raise ValueError("test_items must hold at least one item (precision needs a relevant item)")
+    if np.any(np.isin(test_items, train_items)):
+        raise ValueError(f"test_items must not hold training items, got item "
+                         f"{np.intersect1d(test_items, train_items)[0]} in both")
+    k = check_int(k, "k", low=1, high=n - len(train_items),
+                  high_text=f"the number of candidates, len(scores) - len(train_items) = {n - len(train_items)}")
     a, fb = _start(answer, (), "precision@k")
     if fb is not None:
         return fb
-    scores = np.asarray(scores, dtype=float)
-    n = len(scores)
-    train_items, test_items = np.asarray(train_items, dtype=int), np.asarray(test_items, dtype=int)
     test = Ratings(np.zeros(len(test_items), int), test_items, np.ones(len(test_items)), 1, n)
     train = Ratings(np.zeros(len(train_items), int), train_items, np.ones(len(train_items)), 1, n)
     want = precision_at_k(scores[None, :], test, train, k)
     hits = round(want * k)
-    if np.isclose(a, want):
+    if np.isclose(a, want, rtol=1e-9, atol=0.0):      # hits / k: for a large k, 1/k is tiny
         return Feedback(True, f"{hits} of the top {k} unseen items are test items: {hits}/{k} = {want:.2f}.")
     raw_top = np.argsort(-scores, kind="stable")[:k]
     raw_hits = np.isin(raw_top, test_items).sum()
@@ -90,17 +124,31 @@ def precision_one_user(answer, scores, train_items, test_items, k: int = 10) -> 
 
 # ----------------------------------------------------------------------------- exercise 07.3
 
+@_quiet
 def implicit_user_step(answer, Y, items, counts, lam: float, alpha: float) -> Feedback:
     """Exercise 07.3: x_u = (Y^T Y + Y_u^T (C_u - I) Y_u + lam I)^{-1} Y_u^T c_u for one user."""
-    Y = np.asarray(Y, dtype=float)
+    Y = check_matrix(Y, "Y")
+    items = check_ids(items, "items", Y.shape[0], "Y.shape[0]")
+    if len(items) == 0:
+        raise ValueError("items must list at least one played item, got none")
+    _check_distinct(items, "items")
+    counts = check_vector(counts, "counts", length=len(items), length_name=f"len(items) = {len(items)}")
+    if counts.min() <= 0:
+        raise ValueError(f"counts must be > 0 (the play counts of the played items), got {counts.min():g}")
+    lam = check_float(lam, "lam", low=0.0, low_open=True)
+    alpha = _check_alpha(alpha, counts, "counts")
     k = Y.shape[1]
+    Y_u, c_u = Y[items], confidence_from_counts(counts, alpha)
+    if c_u.min() <= 1.0:                 # alpha * count lost in rounding: 1 + 1e-20 == 1
+        raise ValueError(f"alpha must make every confidence 1 + alpha * count > 1, got alpha = {alpha:g}")
     a, fb = _start(answer, (k,), "x_u")
     if fb is not None:
         return fb
-    items, counts = np.asarray(items, dtype=int), np.asarray(counts, dtype=float)
-    Y_u, c_u = Y[items], confidence_from_counts(counts, alpha)
     I = np.eye(k)
-    solve = np.linalg.solve
+
+    def solve(A, b):                  # least squares: np.linalg.solve, but a singular A is no error
+        return np.linalg.lstsq(A, b, rcond=None)[0]
+
     want = user_step(Y, items, c_u, lam)
     if np.allclose(a, want, rtol=1e-6, atol=1e-10):
         return Feedback(True, "Y^T Y once, plus the n_u rank-one corrections (c_ui - 1) y_i y_i^T: the same "

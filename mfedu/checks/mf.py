@@ -3,16 +3,36 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data import Ratings
+from .._validate import check_float, check_int, check_matrix, check_vector
+from ..data import Ratings, check_ratings
 from ..loss import gradients, mf_loss
 from ..sgd import sgd_update as mfedu_sgd_update
-from ._feedback import Feedback, _start
+from ._feedback import NOT_ATTEMPTED, Feedback, _as_numbers, _part, _quiet, _start
+
+MAX_N_U = 10**9          # a bound for a user's number of ratings n_u (the arithmetic stays in float64)
+
+
+def _factors(ratings: Ratings, X, Y):
+    """X (n_users, k) and Y (n_items, k) for ``ratings``, checked and returned as float arrays."""
+    X, Y = check_matrix(X, "X"), check_matrix(Y, "Y")
+    if X.shape[0] != ratings.n_users:
+        raise ValueError(f"X must have one row per user, ratings.n_users = {ratings.n_users}, got shape {X.shape}")
+    if Y.shape != (ratings.n_items, X.shape[1]):
+        raise ValueError(f"Y must have shape (ratings.n_items, X.shape[1]) = {(ratings.n_items, X.shape[1])}, "
+                         f"got {Y.shape}")
+    return X, Y
+
 
 # ----------------------------------------------------------------------------- notebook 03
 
-
+@_quiet
 def mf_loss_value(answer, ratings: Ratings, X, Y, lam: float, mu: float, bu, bi) -> Feedback:
     """Exercise 03.1: the biased loss (4) for given factors and biases."""
+    ratings = check_ratings(ratings)
+    X, Y = _factors(ratings, X, Y)
+    lam, mu = check_float(lam, "lam", low=0.0), check_float(mu, "mu")
+    bu = check_vector(bu, "bu", length=ratings.n_users, length_name=f"ratings.n_users = {ratings.n_users}")
+    bi = check_vector(bi, "bi", length=ratings.n_items, length_name=f"ratings.n_items = {ratings.n_items}")
     a, fb = _start(answer, (), "the loss", nan_hint=(
         "the missing cells of R are NaN: sum the squared errors over the observed cells only."))
     if fb is not None:
@@ -22,8 +42,8 @@ def mf_loss_value(answer, ratings: Ratings, X, Y, lam: float, mu: float, bu, bi)
         return Feedback(True, f"L = {want:.4f}: squared error on Omega plus lam times the squared "
                               "norms of X, Y and both biases.")
     no_bias_penalty = want - lam * (np.sum(np.square(bu)) + np.sum(np.square(bi)))
-    e = ratings.values - (mu + np.asarray(bu)[ratings.users] + np.asarray(bi)[ratings.items]
-                          + np.sum(np.asarray(X)[ratings.users] * np.asarray(Y)[ratings.items], axis=1))
+    e = ratings.values - (mu + bu[ratings.users] + bi[ratings.items]
+                          + np.sum(X[ratings.users] * Y[ratings.items], axis=1))
     if np.isclose(a, no_bias_penalty, rtol=1e-9):
         return Feedback(False, "the penalty also covers the biases: add lam * (sum b_u^2 + sum b_i^2).")
     if np.isclose(a, e @ e, rtol=1e-9):
@@ -33,7 +53,6 @@ def mf_loss_value(answer, ratings: Ratings, X, Y, lam: float, mu: float, bu, bi)
                                "mu + b_u + b_i + x_u . y_i.")
     if np.isclose(a, np.mean(e ** 2) + (want - e @ e), rtol=1e-9):
         return Feedback(False, "equation (4) SUMS the squared errors; you took their mean.")
-    X, Y, bu, bi = (np.asarray(v, dtype=float) for v in (X, Y, bu, bi))
     R_swapped = mu + bu[None, :] + bi[:, None] + X @ Y.T
     if np.isclose(a, np.sum((ratings.values - R_swapped[ratings.users, ratings.items]) ** 2)
                   + (want - e @ e), rtol=1e-9):
@@ -51,15 +70,19 @@ def mf_loss_value(answer, ratings: Ratings, X, Y, lam: float, mu: float, bu, bi)
                            f"lam = {lam:g}, rather than the variables mu and lam?)")
 
 
+@_quiet
 def tiny_minimum(answer, r: float, lam: float) -> Feedback:
     """Exercise 03.2: the minimiser (x, y) with x > 0 of (r - xy)^2 + lam (x^2 + y^2)."""
+    r, lam = check_float(r, "r"), check_float(lam, "lam", low=0.0)
+    if lam >= r:                          # then the minimum is x = y = 0: no answer with x > 0
+        raise ValueError(f"lam must be < r = {r:g} (a minimum with x > 0 needs r - lam > 0), got {lam:g}")
     a, fb = _start(answer, (2,), "(x, y)", nan_hint=(
         f"a square root of a negative number? Here r - lam = {r - lam:g} (r = {r:g}, lam = {lam:g}); type "
         "the numbers, the variables r and lam hold other values by now."))
     if fb is not None:
         return fb
-    t = np.sqrt(max(r - lam, 0.0))
-    if np.allclose(a, [t, t], atol=1e-3):
+    t = np.sqrt(r - lam)
+    if np.allclose(a, [t, t], rtol=1e-3, atol=0.0):      # e.g. rounded to 4 decimals as printed
         return Feedback(True, f"x = y = sqrt(r - lam) = {t:.4f}; the prediction xy = {t * t:g} is "
                               f"r shrunk by lam.")
     if np.allclose(a, [-t, -t], atol=1e-3):
@@ -77,21 +100,37 @@ def tiny_minimum(answer, r: float, lam: float) -> Feedback:
                            "set its derivative to 0 (equation 7).")
 
 
+@_quiet
 def dense_loss(func, ratings: Ratings, lam: float, seed: int = 0) -> Feedback:
     """Exercise 03.3: a loss function over a dense R with NaN must skip the missing cells."""
+    ratings = check_ratings(ratings)
+    lam, seed = check_float(lam, "lam", low=0.0), check_int(seed, "seed", low=0)
+    if func is None:
+        return NOT_ATTEMPTED
     if not callable(func):
         return Feedback(False, f"pass your function itself (my_loss), got {type(func).__name__}.")
     rng = np.random.default_rng(seed)
     X = rng.normal(size=(ratings.n_users, 2))
     Y = rng.normal(size=(ratings.n_items, 2))
-    try:
-        value = float(func(ratings.to_dense(), X, Y, lam))
+    want = mf_loss(ratings, X, Y, lam)
+    try:                                         # copies: the function may change its arguments
+        result = func(ratings.to_dense(), X.copy(), Y.copy(), lam)
     except Exception as err:                     # the reader's code: report, do not crash
         return Feedback(False, f"your function raised {type(err).__name__}: {err}")
-    want = mf_loss(ratings, X, Y, lam)
+    if result is None:
+        return Feedback(False, "your function returned None: end it with return and the loss.")
+    value, fb = _as_numbers(result, "the value your function returns")
+    if fb is None and value.shape != ():
+        fb = Feedback(False, f"your function should return one number, got an array of shape {value.shape}.")
+    if fb is not None:
+        return fb
+    value = float(value)
     if np.isnan(value):
         return Feedback(False, "it returns NaN. Why? Try np.nan - 3 and np.sum([1.0, np.nan]), then "
                                "decide which cells the sum in equation (2) should include.")
+    if np.isinf(value):
+        return Feedback(False, "it returns an infinite number; the loss here is a modest sum of squares: "
+                               "check each term of equation (2).")
     if np.isclose(value, want, rtol=1e-9):
         return Feedback(True, "it skips the NaN cells. (np.nansum would also work, but a mask says "
                               "what you mean: the loss is a sum over Omega.)")
@@ -107,14 +146,18 @@ def dense_loss(func, ratings: Ratings, lam: float, seed: int = 0) -> Feedback:
 
 # ----------------------------------------------------------------------------- notebook 04
 
+@_quiet
 def item_gradient(answer, ratings: Ratings, X, Y, lam: float, item: int) -> Feedback:
     """Exercise 04.1: dL/dy_i = -2 sum_{u in Omega_i} e_ui x_u + 2 lam y_i (no biases)."""
-    a, fb = _start(answer, (np.shape(Y)[1],), "dL/dy_i", nan_hint=(
+    ratings = check_ratings(ratings)
+    X, Y = _factors(ratings, X, Y)
+    lam = check_float(lam, "lam", low=0.0)
+    item = check_int(item, "item", low=0, high=ratings.n_items - 1)
+    a, fb = _start(answer, (Y.shape[1],), "dL/dy_i", nan_hint=(
         "R is NaN where a user did not rate the item: sum only over the users in Omega_i "
         "(np.flatnonzero(observed[:, item]))."))
     if fb is not None:
         return fb
-    X, Y = np.asarray(X, dtype=float), np.asarray(Y, dtype=float)
     g = gradients(ratings, X, Y, lam)
     want, penalty = g["Y"][item], 2 * lam * Y[item]
     data = want - penalty
@@ -139,7 +182,7 @@ def item_gradient(answer, ratings: Ratings, X, Y, lam: float, item: int) -> Feed
     extra = a - data                      # what the answer adds to the data term
     if np.linalg.norm(Y[item]) > 0 and np.allclose(extra, extra @ Y[item] / (Y[item] @ Y[item]) * Y[item]):
         implied = (extra @ Y[item]) / (2 * Y[item] @ Y[item])
-        if implied > 0 and not np.isclose(implied, lam):
+        if np.isfinite(implied) and implied > 0 and not np.isclose(implied, lam):
             return Feedback(False, f"your penalty term is 2 * {implied:g} * y_i: that is lam = {implied:g}, but "
                                    f"this exercise uses lam = {lam:g} (type the number: the variable lam has "
                                    "been reassigned).")
@@ -151,14 +194,17 @@ def item_gradient(answer, ratings: Ratings, X, Y, lam: float, item: int) -> Feed
                            "-2 * e * X[u]; then add 2 * lam * Y[i].")
 
 
+@_quiet
 def bias_step_limit(answer, n_u: int, lam: float) -> Feedback:
     """Exercise 04.2: GD on one bias converges for every lr < 2 / h with h = 2 (n_u + lam)."""
+    n_u = check_int(n_u, "n_u", low=1, high=MAX_N_U, high_text="10**9")
+    lam = check_float(lam, "lam", low=0.0)
     a, fb = _start(answer, (), "the learning rate")
     if fb is not None:
         return fb
     h = 2 * (n_u + lam)
     want = 2 / h
-    if np.isclose(a, want, rtol=2e-3):
+    if np.isclose(a, want, rtol=2e-3, atol=0.0):
         return Feedback(True, f"2 / (2 (n_u + lam)) = 1 / (n_u + lam) = {want:.5f}. The limit of section "
                               "5 is lower mainly because the busiest ITEM has more ratings than the "
                               "busiest user; the user-item coupling and the factors lower it a little more.")
@@ -184,17 +230,22 @@ def bias_step_limit(answer, n_u: int, lam: float) -> Feedback:
 
 # ----------------------------------------------------------------------------- notebook 05
 
+@_quiet
 def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float, lr: float,
                lam: float) -> Feedback:
     """Exercise 05.1: one SGD update (b_u, b_i, x_u, y_i) <- ..., x_u and y_i from old values."""
+    r_ui, mu = check_float(r_ui, "r_ui"), check_float(mu, "mu")
+    b_u, b_i = check_float(b_u, "b_u"), check_float(b_i, "b_i")
+    x_u = check_vector(x_u, "x_u")
+    y_i = check_vector(y_i, "y_i", length=len(x_u), length_name=f"len(x_u) = {len(x_u)}")
+    lr, lam = check_float(lr, "lr", low=0.0, low_open=True), check_float(lam, "lam", low=0.0)
     if answer is None:
-        return Feedback(None, "replace None with your code, then run this cell again.")
+        return NOT_ATTEMPTED
     if not isinstance(answer, (tuple, list)) or len(answer) != 4:
         return Feedback(False, "return a tuple (new_bu, new_bi, new_x_u, new_y_i).")
-    x_u, y_i = np.asarray(x_u, dtype=float), np.asarray(y_i, dtype=float)
     parts = []
     for name, value, shape in zip(("b_u", "b_i", "x_u", "y_i"), answer, ((), (), x_u.shape, y_i.shape)):
-        a, fb = _start(value, shape, f"the new {name}")
+        a, fb = _part(value, shape, f"the new {name}")
         if fb is not None:
             return fb
         parts.append(a)
@@ -235,13 +286,16 @@ def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float,
                            "lines of equation (2) using the old x_u and y_i.")
 
 
+@_quiet
 def plain_lambda(answer, lam_sgd: float, n_u: int) -> Feedback:
     """Exercise 05.2: lam_sgd n_u ||x_u||^2 equals lam_plain ||x_u||^2 when lam_plain = lam_sgd n_u."""
+    lam_sgd = check_float(lam_sgd, "lam_sgd", low=0.0, low_open=True)
+    n_u = check_int(n_u, "n_u", low=1, high=MAX_N_U, high_text="10**9")
     a, fb = _start(answer, (), "lambda")
     if fb is not None:
         return fb
     want = lam_sgd * n_u
-    if np.isclose(a, want, rtol=1e-6):
+    if np.isclose(a, want, rtol=1e-6, atol=0.0):
         return Feedback(True, f"{lam_sgd:g} x {n_u} = {want:g}: the same number means very different "
                               "strengths in the two conventions.")
     if np.isclose(a, lam_sgd / n_u, rtol=1e-6):

@@ -3,19 +3,27 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
 
 import numpy as np
 
-from .._validate import check_float, check_ids, check_int, check_matrix, check_vector
+from .._validate import check_float, check_int, check_matrix
 from ..data import Ratings, check_ratings
 from ..als import user_step
-from ._feedback import Feedback, _start
+from ._feedback import NOT_ATTEMPTED, Feedback, _quiet, _rated_items, _start
+
+MAX_BLOCKS = 2**31 - 1         # Spark's numBlocks is a Java int
 
 __all__: list[str] = ["spark_blocks", "fold_in_spark"]   # called as mfedu.checks.<name>
 
 
 # ----------------------------------------------------------------------------- exercise 08.1
+
+def _whole(b) -> bool:
+    """A block number: 3, np.int64(3) or 3.0; not True, 2.5 or "3"."""
+    if isinstance(b, bool) or not isinstance(b, numbers.Real):
+        return False
+    return isinstance(b, numbers.Integral) or float(b).is_integer()   # float(10**400) would fail
+
 
 def _as_blocks(answer):
     """(user_block, set of item blocks) from a pair; None if the answer is not of that form."""
@@ -24,26 +32,25 @@ def _as_blocks(answer):
     ub, blocks = answer
     try:
         blocks = list(blocks)
-    except TypeError:
+    except Exception:          # not iterable, or the reader's iterable failed: not of that form
         return None
-    ints = [ub, *blocks]
-    if not all(isinstance(b, numbers.Real) and not isinstance(b, bool) and float(b).is_integer()
-               for b in ints):
+    if not all(_whole(b) for b in [ub, *blocks]):
         return None
     return int(ub), {int(b) for b in blocks}
 
 
+@_quiet
 def spark_blocks(answer, ratings: Ratings, user: int, n_user_blocks: int, n_item_blocks: int) -> Feedback:
     """Exercise 08.1: user u is in block u % n_user_blocks and needs {i % n_item_blocks, i rated by u}.
 
     ``answer`` is a pair (user_block, item_blocks): an int, then any iterable of ints.
     """
     ratings = check_ratings(ratings)
-    user = check_int(user, "user", low=0, high=ratings.n_users - 1, high_text="ratings.n_users - 1")
-    nub = check_int(n_user_blocks, "n_user_blocks", low=1)
-    nib = check_int(n_item_blocks, "n_item_blocks", low=1)
+    user = check_int(user, "user", low=0, high=ratings.n_users - 1)
+    nub = check_int(n_user_blocks, "n_user_blocks", low=1, high=MAX_BLOCKS, high_text="2**31 - 1")
+    nib = check_int(n_item_blocks, "n_item_blocks", low=1, high=MAX_BLOCKS, high_text="2**31 - 1")
     if answer is None:
-        return _start(None)[1]
+        return NOT_ATTEMPTED
     got = _as_blocks(answer)
     if got is None:
         return Feedback(False, "return a pair (user_block, item_blocks): an int, then the item blocks "
@@ -85,16 +92,14 @@ def spark_blocks(answer, ratings: Ratings, user: int, n_user_blocks: int, n_item
 
 # ----------------------------------------------------------------------------- exercise 08.2
 
+@_quiet
 def fold_in_spark(answer, new_ratings, Y, reg_param: float) -> Feedback:
     """Exercise 08.2: x from (Y_u^T Y_u + reg_param n I) x = Y_u^T r_u against Spark's item factors Y.
 
     ``new_ratings`` is a dict {item id: rating}; ``answer`` is x, shape (k,) (float32 is fine).
     """
     Y = check_matrix(Y, "Y")
-    if not isinstance(new_ratings, Mapping) or not new_ratings:
-        raise TypeError("new_ratings must be a non-empty dict {item id: rating}")
-    idx = check_ids(list(new_ratings.keys()), "new_ratings' item ids", Y.shape[0], "Y.shape[0]")
-    r = check_vector(list(new_ratings.values()), "new_ratings' ratings")
+    idx, r = _rated_items(new_ratings, "new_ratings", Y.shape[0])
     reg_param = check_float(reg_param, "reg_param", low=0.0)
     k, n = Y.shape[1], len(idx)
     a, fb = _start(answer, (k,), "x", nan_hint="check the solve (is the matrix singular?).")

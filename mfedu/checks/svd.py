@@ -3,20 +3,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..data import Ratings
+from .._validate import check_float, check_int, check_matrix, check_vector
+from ..data import Ratings, check_ratings
 from ..svdrec import baseline, impute
-from ._feedback import Feedback, _start
+from ._feedback import NOT_ATTEMPTED, Feedback, _as_numbers, _quiet, _start
 
 
 # ----------------------------------------------------------------------------- notebook 00
 
+@_quiet
 def density(answer, ratings: Ratings) -> Feedback:
     """Exercise 00.1: the fraction of the m x n cells that are observed."""
+    ratings = check_ratings(ratings)
     a, fb = _start(answer, (), "the density")
     if fb is not None:
         return fb
     want = len(ratings) / (ratings.n_users * ratings.n_items)
-    if np.isclose(a, want, rtol=1e-9):
+    if np.isclose(a, want, rtol=1e-9, atol=0.0):         # relative: a density can be tiny
         return Feedback(True, f"{want:.4f}, i.e. {want:.1%} of the cells are observed.")
     if np.isclose(a, 100 * want, rtol=1e-9):
         return Feedback(False, "that is the percentage; give the fraction (between 0 and 1).")
@@ -25,13 +28,16 @@ def density(answer, ratings: Ratings) -> Feedback:
     return Feedback(False, "divide the number of ratings |Omega| by the number of cells m * n.")
 
 
+@_quiet
 def most_rated(answer, ratings: Ratings) -> Feedback:
     """Exercise 00.2: the id of the item with the most ratings."""
+    ratings = check_ratings(ratings)
     if answer is None:
-        return Feedback(None, "replace None with your code, then run this cell again.")
+        return NOT_ATTEMPTED
     counts = ratings.item_counts()
     best = int(np.argmax(counts))
-    if isinstance(answer, (bool, np.bool_)) or not isinstance(answer, (int, np.integer)):
+    # True is an int in Python, and np.timedelta64 an integer in numpy: neither is an item id
+    if not isinstance(answer, (int, np.integer)) or isinstance(answer, (bool, np.timedelta64)):
         return Feedback(False, f"give an item id (an int), got {type(answer).__name__}.")
     if int(answer) == best:
         return Feedback(True, f"item {best} has {counts[best]} ratings.")
@@ -43,27 +49,31 @@ def most_rated(answer, ratings: Ratings) -> Feedback:
 
 # ----------------------------------------------------------------------------- notebook 01
 
+@_quiet
 def singular_values(answer, B) -> Feedback:
     """Exercise 01.1: sigma_j from the eigenvalues of B^T B, largest first."""
-    B = np.asarray(B, dtype=float)
+    B = check_matrix(B, "B")
     want = np.linalg.svd(B, compute_uv=False)
-    if isinstance(answer, tuple) and len(answer) == 2:
+    if not np.isfinite(want[0] ** 2):           # B^T B, the exercise's first step, would overflow
+        raise ValueError(f"B must have entries small enough for B.T @ B to be finite in float64, "
+                         f"got sigma_1 = {want[0]:.3g}")
+    if isinstance(answer, tuple) and len(answer) == 2 and isinstance(answer[1], np.ndarray) \
+            and answer[1].ndim == 2:                # eigh's (eigenvalues, eigenvector matrix)
         return Feedback(False, "np.linalg.eigh returns two things, (eigenvalues, eigenvectors): "
                                "unpack them, lam, P = np.linalg.eigh(...), and use lam.")
-    shape = np.shape(answer) if answer is not None else want.shape
-    if shape == (B.shape[1], B.shape[1]) and B.shape[1] == len(want):
-        return Feedback(False, "that looks like the eigenvector matrix; the singular values come "
-                               "from eigh's FIRST output, the eigenvalues.")
-    if shape != want.shape:
-        hint = (" Use the eigenvalues of the smaller matrix, B^T B here."
-                if shape == (max(B.shape),) else "")
-        return Feedback(False, f"B has min(m, n) = {len(want)} singular values, so s should have "
-                               f"shape {want.shape}; yours has shape {shape}.{hint}")
     a, fb = _start(answer, None, "s", nan_hint=(
         "the square root of a tiny negative eigenvalue? Rounding can give -1e-15 for an "
         "eigenvalue that is really 0: clip the eigenvalues at 0 before np.sqrt."))
     if fb is not None:
         return fb
+    if a.shape == (B.shape[1], B.shape[1]) and B.shape[1] == len(want):
+        return Feedback(False, "that looks like the eigenvector matrix; the singular values come "
+                               "from eigh's FIRST output, the eigenvalues.")
+    if a.shape != want.shape:
+        hint = (" Use the eigenvalues of the smaller matrix, B^T B here."
+                if a.shape == (max(B.shape),) else "")
+        return Feedback(False, f"B has min(m, n) = {len(want)} singular values, so s should have "
+                               f"shape {want.shape}; yours has shape {a.shape}.{hint}")
     if np.allclose(a, want, atol=1e-8 * want[0]):
         return Feedback(True, "sigma_j = sqrt(lambda_j(B^T B)), sorted from largest to smallest.")
     if np.allclose(a, want ** 2, atol=1e-8 * want[0] ** 2):
@@ -79,9 +89,22 @@ def singular_values(answer, B) -> Feedback:
                            "eigenvalues, and sort them from largest to smallest.")
 
 
+@_quiet
 def left_vectors(answer, B, s, Vt) -> Feedback:
     """Exercise 01.2: U_r with u_j = B v_j / sigma_j, so that B = U diag(s) Vt."""
-    B, s, Vt = (np.asarray(x, dtype=float) for x in (B, s, Vt))
+    B, s, Vt = check_matrix(B, "B"), check_vector(s, "s"), check_matrix(Vt, "Vt")
+    if not 1 <= len(s) <= min(B.shape):
+        raise ValueError(f"s must hold between 1 and min(B.shape) = {min(B.shape)} singular values, "
+                         f"got {len(s)}")
+    if s.min() <= 0:
+        raise ValueError(f"s must hold positive singular values (u_j = B v_j / sigma_j), got {s.min():g}")
+    if Vt.shape != (len(s), B.shape[1]):
+        raise ValueError(f"Vt must have shape (len(s), B.shape[1]) = {(len(s), B.shape[1])}, got {Vt.shape}")
+    scale = np.abs(B).max()
+    if not (np.allclose(Vt @ Vt.T, np.eye(len(s)), atol=1e-8)
+            and np.allclose(B @ Vt.T @ Vt, B, atol=1e-8 * scale)):     # else no U rebuilds B
+        raise ValueError("Vt must have orthonormal rows that span the rows of B (B = U diag(s) Vt "
+                         "must be possible), e.g. Vt from np.linalg.svd(B, full_matrices=False)")
     a, fb = _start(answer, (B.shape[0], len(s)), "U")
     if fb is not None:
         return fb
@@ -107,14 +130,19 @@ def left_vectors(answer, B, s, Vt) -> Feedback:
                            "u_j is B times the j-th right singular vector, divided by sigma_j.")
 
 
+@_quiet
 def eckart_young(answer, s, rank: int) -> Feedback:
     """Exercise 01.3: ||B - B_k||_F from the singular values alone."""
-    s = np.sort(np.asarray(s, dtype=float))[::-1]
+    s = check_vector(s, "s")
+    if len(s) == 0 or s.min() < 0:
+        raise ValueError("s must hold at least one singular value, all >= 0")
+    s = np.sort(s)[::-1]
+    rank = check_int(rank, "rank", low=0, high=len(s), high_text=f"len(s) = {len(s)}")
     a, fb = _start(answer, (), "the error")
     if fb is not None:
         return fb
     want = float(np.sqrt(np.sum(s[rank:] ** 2)))
-    if np.isclose(a, want, rtol=1e-8):
+    if np.isclose(a, want, rtol=1e-8, atol=1e-12 * s[0]):      # relative to the scale of s
         return Feedback(True, f"sqrt(sigma_{rank + 1}^2 + ... ) = {want:.4g}: the root of the sum "
                               "of the squared singular values you dropped.")
     if np.isclose(a, want ** 2, rtol=1e-8):
@@ -136,18 +164,28 @@ def eckart_young(answer, s, rank: int) -> Feedback:
 
 # ----------------------------------------------------------------------------- notebook 02
 
+@_quiet
 def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
     """Exercise 02.2: the ids of the n highest-scored items that ``user`` has not rated."""
-    if answer is None:
-        return Feedback(None, "replace None with your code, then run this cell again.")
-    scores = np.asarray(scores, dtype=float)
-    a = np.asarray(answer)
-    if not np.issubdtype(a.dtype, np.integer):
+    train = check_ratings(train, "train")
+    scores = check_vector(scores, "scores", length=train.n_items, length_name=f"train.n_items = {train.n_items}")
+    user = check_int(user, "user", low=0, high=train.n_users - 1)
+    seen = train.items[train.users == user]
+    if len(seen) == train.n_items:
+        raise ValueError(f"user must have an item left to recommend; user {user} rated all {len(seen)}")
+    n = check_int(n, "n", low=1, high=train.n_items - len(seen),
+                  high_text=f"the number of items user {user} has not rated, {train.n_items - len(seen)}")
+    _, fb = _as_numbers(answer, "your item ids")
+    if fb is not None:
+        return fb
+    a = np.asarray(answer)                    # safe: _as_numbers has read it; keep the int dtype
+    if a.dtype.kind == "f":
         return Feedback(False, f"give item ids as integers, got {a.dtype}. Did you return the scores "
                                "instead of the ids? np.argsort gives ids.")
+    if a.dtype.kind not in "iu":              # ints too large for int64 and uint64
+        return Feedback(False, f"give item ids, integers from 0 to {len(scores) - 1}.")
     if a.shape != (n,):
         return Feedback(False, f"give exactly {n} item ids (shape ({n},)), got shape {a.shape}.")
-    seen = train.items[train.users == user]
     masked = scores.copy()
     masked[seen] = -np.inf
     want = np.argsort(-masked, kind="stable")[:n]
@@ -156,7 +194,7 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
                                "them first. Sort descending: np.argsort(-scores).")
     valid = np.all((a >= 0) & (a < len(scores))) and len(set(a.tolist())) == n
     if valid and not np.any(np.isin(a, seen)) and \
-            np.allclose(np.sort(scores[a]), np.sort(scores[want])):    # ties may pick other ids
+            np.array_equal(np.sort(scores[a]), np.sort(scores[want])):    # ties may pick other ids
         if not np.all(np.diff(scores[a]) <= 0):
             return Feedback(False, "the right items, but list them best first (descending score).")
         return Feedback(True, f"the {n} best unseen items, best first; the {len(seen)} items "
@@ -172,11 +210,15 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
                            f"np.argsort(-scores)[:{n}].")
 
 
+@_quiet
 def user_mean_impute(answer, train: Ratings, full: Ratings | None = None) -> Feedback:
     """Exercise 02.1: the filled matrix F with each missing cell set to its user's mean.
 
     ``full`` (train + test), if given, lets the check recognise means that leaked test ratings.
     """
+    train = check_ratings(train, "train")
+    if full is not None and check_ratings(full, "full").shape != train.shape:
+        raise ValueError(f"full must have the shape of train, {train.shape}, got {full.shape}")
     a, fb = _start(answer, train.shape, "F", nan_hint=(
         "every missing cell must be filled, and np.mean of a row with NaN is NaN: use "
         "np.nanmean over the observed cells of each row."))
@@ -208,8 +250,11 @@ def user_mean_impute(answer, train: Ratings, full: Ratings | None = None) -> Fee
                            "the mean of that user's own ratings.")
 
 
+@_quiet
 def damped_item_means(answer, train: Ratings, beta: float) -> Feedback:
     """Exercise 02.3: (sum_u r_ui + beta mu) / (n_i + beta), an item mean shrunk towards mu."""
+    train = check_ratings(train, "train")
+    beta = check_float(beta, "beta", low=0.0, low_open=True)     # n_i + beta > 0 for every item
     a, fb = _start(answer, (train.n_items,), "your array of damped means", nan_hint=(
         "an item with no training ratings has n_i = 0; with beta > 0 the denominator "
         "n_i + beta is never 0, so compute sums and counts with np.bincount(..., minlength=n)."))
