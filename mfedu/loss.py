@@ -66,7 +66,7 @@ def predict(X, Y, users, items=None, mu: float = 0.0, bu=None, bi=None) -> np.nd
     place mfedu computes a prediction: FitResult, the ranking metrics and the synthetic
     truth's score all call it.
     """
-    X, Y, mu, bu, bi = _check_model(X, Y, mu, bu, bi)
+    X, Y, mu, bu, bi = check_model(X, Y, mu, bu, bi)
     u = check_ids(users, "users", X.shape[0], "n_users = X.shape[0]")
     i = None
     if items is not None:
@@ -301,23 +301,27 @@ def _weights(ratings: Ratings, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
     return np.ones(ratings.n_users), np.ones(ratings.n_items)
 
 
-def _check_model(X, Y, mu, bu, bi):
-    X = check_matrix(X, "X", allow_no_columns=True)        # k = 0: a model of biases only
-    Y = check_matrix(Y, "Y", allow_no_columns=True)
+def check_model(X, Y, mu=0.0, bu=None, bi=None, prefix: str = "") -> tuple:
+    """The parameters of the model r̂_ui = mu + b_u + b_i + x_u . y_i, checked: X (m, k) and
+    Y (n, k) finite real matrices with the same k (k = 0 is allowed: a model of biases only),
+    mu a finite real number, bu and bi None or finite vectors of lengths m and n. Returns them
+    as float64 arrays and a float. ``prefix`` goes before each name in messages ("model.")."""
+    X = check_matrix(X, prefix + "X", allow_no_columns=True)
+    Y = check_matrix(Y, prefix + "Y", allow_no_columns=True)
     if X.shape[1] != Y.shape[1]:
-        raise ValueError(f"X and Y must have the same number of columns k, got shapes "
+        raise ValueError(f"{prefix}X and {prefix}Y must have the same number of columns k, got shapes "
                          f"{X.shape} and {Y.shape}")
-    mu = check_float(mu, "mu")
+    mu = check_float(mu, prefix + "mu")
     if bu is not None:
-        bu = check_vector(bu, "bu", length=X.shape[0], length_name=f"n_users = {X.shape[0]}")
+        bu = check_vector(bu, prefix + "bu", length=X.shape[0], length_name=f"n_users = {X.shape[0]}")
     if bi is not None:
-        bi = check_vector(bi, "bi", length=Y.shape[0], length_name=f"n_items = {Y.shape[0]}")
+        bi = check_vector(bi, prefix + "bi", length=Y.shape[0], length_name=f"n_items = {Y.shape[0]}")
     return X, Y, mu, bu, bi
 
 
 def _check_all(ratings, X, Y, lam, mu, bu, bi, weighted):
     ratings = check_ratings(ratings)
-    X, Y, mu, bu, bi = _check_model(X, Y, mu, bu, bi)
+    X, Y, mu, bu, bi = check_model(X, Y, mu, bu, bi)
     if X.shape[0] != ratings.n_users or Y.shape[0] != ratings.n_items:
         raise ValueError(f"X and Y must have {ratings.n_users} and {ratings.n_items} rows (the "
                          f"shape of ratings), got shapes {X.shape} and {Y.shape}")

@@ -113,7 +113,7 @@ def model_rmse(model: FitResult, ratings: Ratings | None) -> float:
             pred = model.predict(ratings.users, ratings.items)
     except NotFiniteError:               # a prediction overflowed: the trainer reports divergence
         return float("nan")
-    return rmse(ratings.values, pred) if np.all(np.isfinite(pred)) else float("nan")
+    return rmse(ratings.values, pred)
 
 
 def record_iteration(model: FitResult, loss: float, seconds: float, train: Ratings | None = None,
@@ -272,8 +272,8 @@ def _check_ranking(model, test, train):
             try:
                 with np.errstate(over="ignore", invalid="ignore"):
                     return predict(model.X, model.Y, users, None, model.mu, model.bu, model.bi)
-            except ValueError:     # a score overflowed (the model and ids are valid): NaN, which
-                return np.full((len(users), shape[1]), np.nan)   # _ranking reports by name
+            except NotFiniteError:   # a score overflowed: NaN, which _ranking reports by name
+                return np.full((len(users), shape[1]), np.nan)
     elif isinstance(model, np.ndarray):
         scores = check_matrix(model, "model")
         shape = scores.shape

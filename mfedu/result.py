@@ -10,9 +10,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_bool, check_float, check_ids, check_int, check_matrix, check_vector
+from ._validate import check_bool, check_ids, check_int
 from .data import Ratings, check_ratings
-from .loss import predict
+from .loss import check_model, predict
 
 HISTORY_KEYS = ("loss", "train_rmse", "test_rmse", "seconds")
 
@@ -56,8 +56,8 @@ class FitResult:
     params: dict = field(default_factory=dict)
 
     def __post_init__(self):
-        self.X, self.Y, self.mu, self.bu, self.bi = _check_parameters(
-            self.X, self.Y, self.mu, self.bu, self.bi, prefix="")
+        self.X, self.Y, self.mu, self.bu, self.bi = check_model(
+            self.X, self.Y, self.mu, self.bu, self.bi)
         if not isinstance(self.history, dict):
             raise TypeError(f"history must be a dict, got {type(self.history).__name__}")
         if set(self.history) != set(HISTORY_KEYS):
@@ -125,22 +125,5 @@ def check_fit_result(model, name: str = "model") -> FitResult:
     may have left NaN in X). Messages name the attribute, e.g. "model.mu must be finite, got nan"."""
     if not isinstance(model, FitResult):
         raise TypeError(f"{name} must be an mfedu.result.FitResult, got {type(model).__name__}")
-    _check_parameters(model.X, model.Y, model.mu, model.bu, model.bi, prefix=f"{name}.")
+    check_model(model.X, model.Y, model.mu, model.bu, model.bi, prefix=f"{name}.")
     return model
-
-
-def _check_parameters(X, Y, mu, bu, bi, prefix: str):
-    """The checks of a model's parameters (see ``FitResult.__post_init__``); returns them as
-    float64 arrays and a float. ``prefix`` goes before each name in messages, e.g. "model."."""
-    X = check_matrix(X, prefix + "X", allow_no_columns=True)     # k = 0: a model of biases only
-    Y = check_matrix(Y, prefix + "Y", allow_no_columns=True)
-    if X.shape[1] != Y.shape[1]:
-        raise ValueError(f"{prefix}X and {prefix}Y must be 2-D with the same number of columns k, "
-                         f"got shapes {X.shape} and {Y.shape}")
-    mu = check_float(mu, prefix + "mu")
-    biases = []
-    for name, b, n, n_name in (("bu", bu, X.shape[0], "n_users"), ("bi", bi, Y.shape[0], "n_items")):
-        if b is not None:
-            b = check_vector(b, prefix + name, length=n, length_name=f"{n_name} = {n}")
-        biases.append(b)
-    return X, Y, mu, biases[0], biases[1]
