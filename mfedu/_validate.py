@@ -7,6 +7,8 @@ value) whose message starts with the argument's name and says what was expected,
 from __future__ import annotations
 
 import numbers
+import os
+from pathlib import Path
 
 import numpy as np
 import scipy.sparse as sp
@@ -34,14 +36,40 @@ def check_bool(value, name: str) -> bool:
     return bool(value)
 
 
-def check_rank(rank, max_rank: int, shape_text: str = "min(n_rows, n_cols)") -> int:
+def check_folder(value, name: str, *, must_exist: bool = False) -> Path:
+    """A folder argument: a str or os.PathLike, returned as a Path. It need not exist yet unless
+    ``must_exist`` (FileNotFoundError otherwise); a file of that name is a NotADirectoryError."""
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{name} must be a folder path (str or pathlib.Path), got "
+                        f"{type(value).__name__} {value!r}")
+    path = Path(value)
+    if path.exists() and not path.is_dir():
+        raise NotADirectoryError(f"{name} must be a folder, but {path} is a file")
+    if must_exist and not path.exists():
+        raise FileNotFoundError(f"{name} must be an existing folder, but {path} does not exist")
+    return path
+
+
+def check_choice(value, name: str, options: tuple) -> str:
+    """One of ``options`` (strs). Only a str is accepted: a one-element numpy array of a str
+    compares equal to it, and would otherwise slip through."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be one of {options} (a str), got {type(value).__name__} {value!r}")
+    if value not in options:
+        raise ValueError(f"{name} must be one of {options}, got {value!r}")
+    return str(value)
+
+
+def check_rank(rank, max_rank: int, shape_text: str = "min(n_rows, n_cols)",
+               name: str = "rank") -> int:
     """The rank k of an approximation: 1 <= k <= max_rank."""
-    return check_int(rank, "rank", low=1, high=max_rank, high_text=f"{shape_text} = {max_rank}")
+    return check_int(rank, name, low=1, high=max_rank, high_text=f"{shape_text} = {max_rank}")
 
 
 def check_float(value, name: str, *, low: float | None = None, low_open: bool = False,
-                high: float | None = None) -> float:
-    """Return ``value`` as a finite float inside the given range."""
+                high: float | None = None, allow_nan: bool = False, allow_inf: bool = False) -> float:
+    """Return ``value`` as a finite float inside the given range (NaN, or +-inf, too if allowed:
+    e.g. a history row of a run that diverged)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__} {value!r}")
     try:
@@ -49,8 +77,12 @@ def check_float(value, name: str, *, low: float | None = None, low_open: bool = 
     except OverflowError:                      # a Python int beyond float64, e.g. 10**400
         raise ValueError(f"{name} must be a finite float64 number, got an int of "
                          f"{len(str(abs(value)))} digits") from None
-    if not np.isfinite(value):
+    if np.isnan(value):
+        if allow_nan:
+            return value
         raise ValueError(f"{name} must be finite, got {value}")
+    if np.isinf(value) and not allow_inf:
+        raise ValueError(f"{name} must be finite{' or NaN' if allow_nan else ''}, got {value}")
     if low is not None and (value <= low if low_open else value < low):
         raise ValueError(f"{name} must be {'>' if low_open else '>='} {low}, got {value}")
     if high is not None and value > high:
@@ -59,12 +91,13 @@ def check_float(value, name: str, *, low: float | None = None, low_open: bool = 
 
 
 def check_matrix(value, name: str, *, square: bool = False, symmetric: bool = False,
-                 allow_no_columns: bool = False) -> np.ndarray:
+                 allow_no_columns: bool = False, finite: bool = True) -> np.ndarray:
     """A finite 2-D float64 array (a copy is never made unless needed). ``allow_no_columns``:
-    accept shape (n, 0) with n >= 1, e.g. the factors of a rank-0 model (biases only)."""
+    accept shape (n, 0) with n >= 1, e.g. the factors of a rank-0 model (biases only).
+    ``finite=False``: NaN and inf are let through (to report a diverged model, not to compute)."""
     if not isinstance(value, (np.ndarray, list, tuple)):
         raise TypeError(f"{name} must be a 2-D numpy array, got {type(value).__name__}")
-    A = _as_array(value, name)
+    A = as_array(value, name)
     if A.dtype == object or not (np.issubdtype(A.dtype, np.number) or A.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {A.dtype}")
     if np.iscomplexobj(A):
@@ -74,7 +107,7 @@ def check_matrix(value, name: str, *, square: bool = False, symmetric: bool = Fa
         raise ValueError(f"{name} must be 2-D, got shape {A.shape}")
     if A.size == 0 and not (allow_no_columns and A.shape[0] > 0):
         raise ValueError(f"{name} must not be empty, got shape {A.shape}")
-    if not np.all(np.isfinite(A)):
+    if finite and not np.all(np.isfinite(A)):
         raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
     if (square or symmetric) and A.shape[0] != A.shape[1]:
         raise ValueError(f"{name} must be square, got shape {A.shape}")
@@ -83,7 +116,7 @@ def check_matrix(value, name: str, *, square: bool = False, symmetric: bool = Fa
     return A
 
 
-def _as_array(value, name: str) -> np.ndarray:
+def as_array(value, name: str) -> np.ndarray:
     """np.asarray, with a ragged list (rows of different lengths) named instead of numpy's
     "setting an array element with a sequence"."""
     try:
@@ -97,7 +130,7 @@ def _real_1d(v, name: str) -> np.ndarray:
     """``v`` as a 1-D numpy array of real numbers (or bools), not yet cast to any dtype."""
     if isinstance(v, (str, bytes)) or not hasattr(v, "__len__"):
         raise TypeError(f"{name} must be a 1-D array, got {type(v).__name__}")
-    a = _as_array(v, name)
+    a = as_array(v, name)
     if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool):
         raise TypeError(f"{name} must hold numbers, got dtype {a.dtype}")
     if np.iscomplexobj(a):      # casting to float would silently drop the imaginary part
@@ -114,6 +147,9 @@ def _whole_numbers_in(a: np.ndarray, name: str, low: int, high: int, range_text:
     uint64 2**64 - 1 into -1 and the float 1e20 into -9223372036854775808, and the message
     would quote a number the user never wrote.
     """
+    if a.dtype == bool:                   # a mask where ids were meant
+        raise TypeError(f"{name} must hold integers, got a boolean array (for the positions of "
+                        "the True entries of a mask, use np.flatnonzero(mask))")
     if a.dtype.kind == "f":
         a = a.astype(np.float64)          # (a float16 cannot even be compared with 2**63)
         if not np.all(np.isfinite(a)) or np.any(a != np.round(a)):
@@ -125,15 +161,16 @@ def _whole_numbers_in(a: np.ndarray, name: str, low: int, high: int, range_text:
 
 
 def check_vector(v, name: str, *, dtype=np.float64, length: int | None = None,
-                 length_name: str | None = None) -> np.ndarray:
+                 length_name: str | None = None, finite: bool = True) -> np.ndarray:
     """A finite 1-D array of real numbers (complex is refused), optionally of a given length.
-    With an integer ``dtype``: whole numbers that fit in int64, returned as int64."""
+    With an integer ``dtype``: whole numbers that fit in int64, returned as int64.
+    ``finite=False`` (float dtype only): NaN and inf are let through."""
     a = _real_1d(v, name)
     if np.issubdtype(dtype, np.integer):
         a = _whole_numbers_in(a, name, -2**63, 2**63, "the int64 range [-2**63, 2**63)")
     else:
         a = a.astype(np.float64)
-        if not np.all(np.isfinite(a)):
+        if finite and not np.all(np.isfinite(a)):
             bad = int(np.flatnonzero(~np.isfinite(a))[0])
             raise ValueError(f"{name} must contain only finite values, got {a[bad]} at position {bad}")
     if length is not None and a.shape[0] != length:
@@ -162,7 +199,11 @@ def check_half_step(R, name: str, F, reg) -> tuple:
     one per row of R (returned as one per row)."""
     if not sp.issparse(R):
         raise TypeError(f"{name} must be a scipy.sparse matrix, got {type(R).__name__}")
-    R = sp.csr_matrix(R)
+    if np.iscomplexobj(R):
+        raise TypeError(f"{name} must be real, got dtype {R.dtype}")
+    if not (np.issubdtype(R.dtype, np.number) or R.dtype == bool):
+        raise TypeError(f"{name} must hold numbers, got dtype {R.dtype}")
+    R = sp.csr_matrix(R, dtype=np.float64)
     if R.nnz and not np.all(np.isfinite(R.data)):
         raise ValueError(f"{name} must contain only finite values (no NaN or inf)")
     F = check_matrix(F, "F")

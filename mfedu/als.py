@@ -44,7 +44,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from . import _ridge
-from ._validate import (check_bool, check_float, check_half_step, check_ids, check_int, check_matrix,
+from ._validate import (as_array, check_bool, check_float, check_half_step, check_ids, check_int, check_matrix,
                         check_rank, check_scale, check_solution, check_vector)
 from .als_implicit import als_implicit, confidence_from_counts, implicit_loss
 from .als_implicit import user_step as implicit_user_step
@@ -78,6 +78,7 @@ def user_step(Y_u, r_u, reg: float) -> np.ndarray:
     """
     if not isinstance(Y_u, (np.ndarray, list, tuple)):
         raise TypeError(f"Y_u must be a 2-D numpy array (n_u, k), got {type(Y_u).__name__}")
+    Y_u = as_array(Y_u, "Y_u")                            # a ragged list is named, not numpy's error
     if np.shape(Y_u)[:1] == (0,):                         # a user with no ratings
         if np.ndim(Y_u) != 2 or np.shape(Y_u)[1] == 0:
             raise ValueError(f"Y_u must be 2-D (n_u, k) with k >= 1, got shape {np.shape(Y_u)}")
@@ -120,7 +121,7 @@ def half_step(R, F, reg, *, f_bias=None, mu: float = 0.0):
             if biased:
                 r_u = r_u - mu - f_bias[cols]                   # targets r_ui - mu - b_i, eq. (7)
             Z[u] = _user_step(F[cols], r_u, reg[u])
-    check_solution(Z, "R, F, reg or f_bias", "the half-step")
+    check_solution(Z, "R, F, reg, f_bias or mu", "the half-step")
     return (Z[:, :-1].copy(), Z[:, -1].copy()) if biased else Z
 
 
@@ -240,7 +241,13 @@ def _fold_in(items, values, Y, lam, weighted, mu, bi, alpha, confidence, eps):
         played = values > 0                                       # r = 0: the same as not played
         c = confidence_from_counts(values[played], alpha, confidence, eps)
         reg = lam * np.count_nonzero(played) if weighted else lam
-        return implicit_user_step(Y, items[played], c, reg), 0.0
+        try:
+            return implicit_user_step(Y, items[played], c, reg), 0.0
+        except ValueError as e:                 # the solve overflowed: say which inputs are ours
+            raise ValueError(f"fold_in overflowed: alpha, lam, Y or the counts of "
+                             f"ratings_of_new_user are too large for float64 arithmetic (the "
+                             f"confidences reach {c.max():.3g}); keep alpha r and the factors "
+                             f"moderate") from e
     mu = check_float(mu, "mu")
     reg = lam * len(items) if weighted else lam
     if bi is None:

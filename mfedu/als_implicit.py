@@ -51,7 +51,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _ridge
-from ._validate import (check_bool, check_float, check_half_step, check_ids, check_int, check_matrix,
+from ._validate import (check_bool, check_choice, check_float, check_half_step, check_ids, check_int, check_matrix,
                         check_rank, check_scale, check_solution, check_vector)
 from .data import Ratings, check_ratings
 from .metrics import record_iteration
@@ -65,11 +65,17 @@ CONFIDENCES = ("linear", "log")
 
 def confidence_from_counts(counts, alpha: float, confidence: str = "linear", eps: float = 1.0) -> np.ndarray:
     """c = 1 + alpha r (eq. (2), ``confidence="linear"``) or 1 + alpha log(1 + r / eps) (eq. (3)),
-    elementwise for an array of counts r >= 0 (e.g. ``R.data`` of a sparse count matrix)."""
+    elementwise for an array of counts r >= 0 (e.g. ``R.data`` of a sparse count matrix).
+    A ValueError if a confidence overflows, or if a count r > 0 gets c = 1 (no more weight than
+    a non-play) because alpha r is below float64's resolution."""
+    return _confidences(counts, alpha, confidence, eps, "counts")
+
+
+def _confidences(counts, alpha, confidence, eps, name: str) -> np.ndarray:
+    """``confidence_from_counts``, with ``name`` for the counts in messages (e.g. "train")."""
     alpha = check_float(alpha, "alpha", low=0.0, low_open=True)
     eps = check_float(eps, "eps", low=0.0, low_open=True)
-    if confidence not in CONFIDENCES:
-        raise ValueError(f"confidence must be one of {CONFIDENCES}, got {confidence!r}")
+    confidence = check_choice(confidence, "confidence", CONFIDENCES)
     if sp.issparse(counts):
         raise TypeError("counts must be an array of counts, got a scipy.sparse matrix (pass R.data)")
     if np.ndim(counts) == 0:
@@ -83,6 +89,13 @@ def confidence_from_counts(counts, alpha: float, confidence: str = "linear", eps
         raise ValueError(f"the confidences overflow: alpha = {alpha:g} times the largest count "
                          f"{r.max():g}{'' if confidence == 'linear' else f' (log form, eps = {eps:g})'}"
                          " is not a finite number; use a smaller alpha (or a larger eps)")
+    if np.any((c <= 1.0) & (r > 0)):          # a play must weigh more than a non-play
+        j = int(np.argmax((c <= 1.0) & (r > 0)))
+        form = "1 + alpha r" if confidence == "linear" else "1 + alpha log(1 + r / eps)"
+        raise ValueError(f"alpha must make every confidence {form} of a play (r > 0) larger than "
+                         f"1, but the count {r[j]:g} in {name} gets 1 in float64 (alpha = {alpha:g}"
+                         f"{'' if confidence == 'linear' else f', eps = {eps:g}'}); use a larger "
+                         f"alpha{'' if confidence == 'linear' else ' or a smaller eps'}")
     return c.reshape(np.shape(counts))
 
 
@@ -153,8 +166,7 @@ def half_step(C, F, reg, *, solver: str = "exact", X0=None, n_steps: int = 3) ->
     Rows with no plays get 0. The readable loop; ``als_implicit`` computes the same in ``mfedu._ridge``.
     """
     C, F, reg = check_half_step(C, "C", F, reg)
-    if solver not in SOLVERS:
-        raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
+    solver = check_choice(solver, "solver", SOLVERS)
     if C.nnz and C.data.min() <= 1:
         raise ValueError(f"C must hold the confidences c = 1 + alpha r > 1 of played items, got "
                          f"{C.data.min()} (a zero count is not a play: leave it out of C)")
@@ -239,8 +251,7 @@ def als_implicit(train: Ratings, rank: int = 16, lam: float = 30.0, alpha: float
     rank = check_rank(rank, min(train.shape), "min(n_users, n_items)")
     lam = check_float(lam, "lam", low=0.0)
     n_iters = check_int(n_iters, "n_iters", low=1)
-    if solver not in SOLVERS:
-        raise ValueError(f"solver must be one of {SOLVERS}, got {solver!r}")
+    solver = check_choice(solver, "solver", SOLVERS)
     cg_steps = check_int(cg_steps, "cg_steps", low=1)
     weighted = check_bool(weighted, "weighted")
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
@@ -290,13 +301,14 @@ def implicit_loss(train: Ratings, X, Y, lam: float, alpha: float, *, confidence:
 
 # ----------------------------------------------------------------------------- helpers
 
-def _check_confidence(R: sp.csr_matrix, alpha, confidence, eps) -> sp.csr_matrix:
-    """C: the CSR matrix of confidences c_ui on the entries with r_ui > 0 (p_ui = 1 there)."""
+def _check_confidence(R: sp.csr_matrix, alpha, confidence, eps, name: str = "train") -> sp.csr_matrix:
+    """C: the CSR matrix of confidences c_ui on the entries with r_ui > 0 (p_ui = 1 there);
+    ``name`` is the argument R came from, for the message about negative counts."""
     if R.nnz and R.data.min() < 0:
-        raise ValueError(f"implicit ratings must be counts >= 0, got {R.data.min()}")
+        raise ValueError(f"{name} must hold counts >= 0 (implicit feedback), got {R.data.min()}")
     C = R.copy()
     C.eliminate_zeros()                                          # r_ui = 0: same as unobserved
-    C.data = confidence_from_counts(C.data, alpha, confidence, eps)
+    C.data = _confidences(C.data, alpha, confidence, eps, name)
     return C
 
 

@@ -10,7 +10,6 @@ import hashlib
 import http.client
 import importlib.resources
 import io
-import numbers
 import os
 import shutil
 import sys
@@ -26,7 +25,8 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import check_bool, check_float, check_ids, check_int, check_vector, format_bytes
+from ._validate import (check_bool, check_float, check_folder, check_ids, check_int, check_vector,
+                        format_bytes)
 
 # The committed synthetic sets ship inside the package (mfedu/data_files/), so every install
 # (editable, `pip install .`, a wheel) has them. The repository's data/ folder holds their
@@ -78,8 +78,8 @@ class Ratings:
     item_labels: tuple[str, ...] | None = None
 
     def __post_init__(self):
-        n_users = _check_size(self.n_users, "n_users", "user")
-        n_items = _check_size(self.n_items, "n_items", "item")
+        n_users = check_size(self.n_users, "n_users", "user")
+        n_items = check_size(self.n_items, "n_items", "item")
         users = check_ids(self.users, "users", n_users, "n_users")
         items = check_ids(self.items, "items", n_items, "n_items")
         values = check_vector(self.values, "values")
@@ -124,14 +124,8 @@ class Ratings:
     def to_dense(self, fill: float = np.nan) -> np.ndarray:
         """R as a dense m x n array with ``fill`` (a real number, NaN allowed) in the unobserved
         cells. For small data: an array above MAX_DENSE_BYTES (2 GB) is refused; use to_csr()."""
-        if isinstance(fill, bool) or not isinstance(fill, numbers.Real):
-            raise TypeError(f"fill must be a real number (NaN allowed), got {type(fill).__name__} {fill!r}")
-        needed = 8 * self.n_users * self.n_items
-        if needed > MAX_DENSE_BYTES:
-            raise ValueError(f"to_dense() would need {format_bytes(needed)} for a dense "
-                             f"{self.n_users:,} x {self.n_items:,} array (the limit is "
-                             f"{format_bytes(MAX_DENSE_BYTES)}); use to_csr(), which stores only "
-                             f"the {len(self):,} observed entries")
+        fill = check_float(fill, "fill", allow_nan=True, allow_inf=True)
+        check_dense_size(self, "to_dense()", "to_csr()")
         R = np.full(self.shape, fill, dtype=np.float64)
         R[self.users, self.items] = self.values
         return R
@@ -153,7 +147,7 @@ class Ratings:
                        self.n_items, self.user_labels, self.item_labels)
 
 
-def _check_size(value, name: str, what: str) -> int:
+def check_size(value, name: str, what: str) -> int:
     """n_users or n_items: an int in [1, MAX_USERS_OR_ITEMS]."""
     value = check_int(value, name, low=1)
     if value > MAX_USERS_OR_ITEMS:
@@ -177,6 +171,7 @@ def _check_labels(labels, name: str, n: int) -> tuple[str, ...] | None:
 
 def check_ratings(ratings, name: str = "ratings", *, allow_empty: bool = False) -> Ratings:
     """Raise a TypeError unless ``ratings`` is a Ratings (and non-empty, unless allowed)."""
+    allow_empty = check_bool(allow_empty, "allow_empty")
     if not isinstance(ratings, Ratings):
         raise TypeError(f"{name} must be an mfedu.data.Ratings, got {type(ratings).__name__}"
                         " (build one with Ratings(users, items, values, n_users, n_items))")
@@ -185,8 +180,22 @@ def check_ratings(ratings, name: str = "ratings", *, allow_empty: bool = False) 
     return ratings
 
 
+def check_dense_size(ratings: Ratings, what: str, instead: str) -> None:
+    """Refuse (ValueError) to build a dense m x n float64 array for ``ratings`` above
+    MAX_DENSE_BYTES; ``what`` names who would build it, e.g. "to_dense()" or "impute(train)",
+    and ``instead`` the sparse way to go, e.g. "to_csr()"."""
+    ratings = check_ratings(ratings, "ratings", allow_empty=True)
+    needed = 8 * ratings.n_users * ratings.n_items
+    if needed > MAX_DENSE_BYTES:
+        raise ValueError(f"{what} would need {format_bytes(needed)} for a dense "
+                         f"{ratings.n_users:,} x {ratings.n_items:,} array (the limit is "
+                         f"{format_bytes(MAX_DENSE_BYTES)}); use {instead}, which stores only the "
+                         f"{len(ratings):,} observed entries")
+
+
 def check_test(test, train: Ratings) -> Ratings | None:
     """A held-out set for a model trained on ``train``: None, or a Ratings of the same shape."""
+    train = check_ratings(train, "train", allow_empty=True)
     if test is None:
         return None
     test = check_ratings(test, "test")
@@ -329,7 +338,8 @@ def load_synthetic(kind: str = "explicit", data_home: str | os.PathLike | None =
     ``make_synthetic()`` when you also need the truth. ``data_home``: read the files from
     another folder instead (e.g. one written by ``python -m mfedu.synthetic FOLDER``).
 
-    Checks: kind is "explicit" or "implicit", data_home None or a path, and both files it reads
+    Checks: kind is "explicit" or "implicit", data_home None or a folder path (a file there is
+    a NotADirectoryError naming data_home), and both files it reads
     (the ratings and synthetic_items.tsv) have exactly the committed bytes (their SHA-256 in
     COMMITTED_FILES; Windows line ends, CRLF, are read as LF). A damaged file raises a
     ValueError naming the file and what is wrong with it (the line, for a line that does not
@@ -340,7 +350,7 @@ def load_synthetic(kind: str = "explicit", data_home: str | os.PathLike | None =
                         f"{type(kind).__name__} {kind!r}")
     if kind not in SYNTHETIC_FILES:
         raise ValueError(f"kind must be one of {sorted(SYNTHETIC_FILES)}, got {kind!r}")
-    folder = _check_folder(data_home, "data_home") if data_home is not None else synthetic_dir()
+    folder = check_folder(data_home, "data_home") if data_home is not None else synthetic_dir()
     texts = {}
     for name in (SYNTHETIC_FILES[kind], SYNTHETIC_ITEMS):
         path = folder / name
@@ -360,17 +370,6 @@ def load_synthetic(kind: str = "explicit", data_home: str | os.PathLike | None =
 def synthetic_dir() -> Path:
     """The folder of the committed synthetic files inside the installed package."""
     return Path(str(importlib.resources.files("mfedu") / PACKAGE_DATA))
-
-
-def _check_folder(value, name: str) -> Path:
-    """A folder argument: a str or os.PathLike, returned as a Path (it need not exist yet)."""
-    if not isinstance(value, (str, os.PathLike)):
-        raise TypeError(f"{name} must be a folder path (str or pathlib.Path), got "
-                        f"{type(value).__name__} {value!r}")
-    path = Path(value)
-    if path.exists() and not path.is_dir():
-        raise NotADirectoryError(f"{name} must be a folder, but {path} is a file")
-    return path
 
 
 def _read_committed(path: Path) -> str:
@@ -481,7 +480,8 @@ def load_movielens_100k(data_home: str | os.PathLike | None = None, download: bo
     The data may not be redistributed (GroupLens licence): it stays in the git-ignored cache.
     Ids in the files are 1-based; the returned Ratings are 0-based (user 1 -> 0).
 
-    Checks: data_home None or a folder path, download and progress bools, url an http(s) or
+    Checks: data_home None or a folder path (a file there is a NotADirectoryError naming
+    data_home), download and progress bools, url an http(s) or
     file URL, checksum an (algorithm, hex digest) pair that hashlib knows (all before anything
     is created on disk). The files must have MovieLens-100K's known shape: 100,000 ratings of
     1-5 stars by users 1-943 (each with at least one rating) of movies 1-1682, each pair once,
@@ -489,7 +489,7 @@ def load_movielens_100k(data_home: str | os.PathLike | None = None, download: bo
     """
     download = check_bool(download, "download")
     progress = check_bool(progress, "progress")
-    home = _check_folder(data_home, "data_home") if data_home is not None else default_data_home()
+    home = check_folder(data_home, "data_home") if data_home is not None else default_data_home()
     url = _check_url(url)
     checksum = _check_checksum(checksum)
     folder = home / "ml-100k"

@@ -173,6 +173,7 @@ def truncated_svd(B, rank: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, 
     otherwise). A sparse B with no non-zero value is the zero matrix: s = 0, and U_k, V_k are
     the first k unit vectors (ARPACK cannot start on it).
     """
+    seed = check_int(seed, "seed", low=0)
     if sp.issparse(B):
         if B.ndim != 2 or min(B.shape) == 0:
             raise ValueError(f"B must be a non-empty 2-D matrix, got shape {B.shape}")
@@ -180,16 +181,18 @@ def truncated_svd(B, rank: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray, 
             raise TypeError(f"B must be real, got dtype {B.dtype}")
         if not (np.issubdtype(B.dtype, np.number) or B.dtype == bool):
             raise TypeError(f"B must hold numbers, got dtype {B.dtype}")
-        data = B.data if hasattr(B, "data") else B.tocsr().data
+        B = sp.csr_matrix(B, dtype=np.float64, copy=True)     # scaled in place below
+        data = B.data
         if not np.all(np.isfinite(data)):
             raise ValueError("B must contain only finite values (no NaN or inf)")
         rank = check_rank(rank, min(B.shape) - 1, "min(n_rows, n_cols) - 1 (sparse)")
-        v0 = np.random.default_rng(check_int(seed, "seed", low=0)).normal(size=min(B.shape))
+        v0 = np.random.default_rng(seed).normal(size=min(B.shape))
         m, n = B.shape
         if not np.any(data):                               # B = 0: every sigma is 0
             return np.eye(m, rank), np.zeros(rank), np.eye(rank, n)
         c = _scale_of(data)
-        U, s, Vt = spla.svds(B.astype(np.float64) / c, k=rank, v0=v0)
+        data /= c               # not B / c: scipy multiplies by 1 / c, which is inf for c = 5e-324
+        U, s, Vt = spla.svds(B, k=rank, v0=v0)
         order = np.argsort(s)[::-1]
         U, s, Vt = U[:, order], s[order], Vt[order]
     else:

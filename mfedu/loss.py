@@ -93,7 +93,7 @@ def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, 
     ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
     with np.errstate(over="ignore", invalid="ignore"):
         value = _loss(ratings, X, Y, lam, mu, bu, bi, weighted)
-    return float(_finite(value, "mf_loss", "the ratings, X, Y, the biases or lam"))
+    return float(_finite(value, "mf_loss", "the ratings, X, Y, mu, the biases or lam"))
 
 
 def _loss(ratings, X, Y, lam, mu, bu, bi, weighted) -> float:
@@ -127,7 +127,7 @@ def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None
         if bi is not None:
             grad["bi"] = -2 * np.bincount(i, weights=e, minlength=ratings.n_items) + 2 * lam * w_i * bi
     for name, g in grad.items():
-        _finite(g, f"the gradient in {name}", "the ratings, X, Y, the biases or lam")
+        _finite(g, f"the gradient in {name}", "the ratings, X, Y, mu, the biases or lam")
     return grad
 
 
@@ -156,7 +156,7 @@ def rating_gradients(r_ui: float, x_u, y_i, lam: float = 0.0, mu: float = 0.0, b
         if biased:
             grad["b_u"], grad["b_i"] = -2 * e + 2 * lam * b_u, -2 * e + 2 * lam * b_i
     for name, g in grad.items():
-        _finite(g, f"the gradient in {name}", "r_ui, x_u, y_i, the biases or lam")
+        _finite(g, f"the gradient in {name}", "r_ui, x_u, y_i, mu, the biases or lam")
     return grad
 
 
@@ -301,21 +301,26 @@ def _weights(ratings: Ratings, weighted: bool) -> tuple[np.ndarray, np.ndarray]:
     return np.ones(ratings.n_users), np.ones(ratings.n_items)
 
 
-def check_model(X, Y, mu=0.0, bu=None, bi=None, prefix: str = "") -> tuple:
+def check_model(X, Y, mu=0.0, bu=None, bi=None, prefix: str = "", finite: bool = True) -> tuple:
     """The parameters of the model r̂_ui = mu + b_u + b_i + x_u . y_i, checked: X (m, k) and
     Y (n, k) finite real matrices with the same k (k = 0 is allowed: a model of biases only),
     mu a finite real number, bu and bi None or finite vectors of lengths m and n. Returns them
-    as float64 arrays and a float. ``prefix`` goes before each name in messages ("model.")."""
-    X = check_matrix(X, prefix + "X", allow_no_columns=True)
-    Y = check_matrix(Y, prefix + "Y", allow_no_columns=True)
+    as float64 arrays and a float. ``prefix`` goes before each name in messages ("model.").
+    ``finite=False``: types and shapes only (NaN and inf let through, e.g. to report that a
+    trained model diverged)."""
+    finite = check_bool(finite, "finite")
+    X = check_matrix(X, prefix + "X", allow_no_columns=True, finite=finite)
+    Y = check_matrix(Y, prefix + "Y", allow_no_columns=True, finite=finite)
     if X.shape[1] != Y.shape[1]:
         raise ValueError(f"{prefix}X and {prefix}Y must have the same number of columns k, got shapes "
                          f"{X.shape} and {Y.shape}")
-    mu = check_float(mu, prefix + "mu")
+    mu = check_float(mu, prefix + "mu", allow_nan=not finite, allow_inf=not finite)
     if bu is not None:
-        bu = check_vector(bu, prefix + "bu", length=X.shape[0], length_name=f"n_users = {X.shape[0]}")
+        bu = check_vector(bu, prefix + "bu", length=X.shape[0], length_name=f"n_users = {X.shape[0]}",
+                          finite=finite)
     if bi is not None:
-        bi = check_vector(bi, prefix + "bi", length=Y.shape[0], length_name=f"n_items = {Y.shape[0]}")
+        bi = check_vector(bi, prefix + "bi", length=Y.shape[0], length_name=f"n_items = {Y.shape[0]}",
+                          finite=finite)
     return X, Y, mu, bu, bi
 
 

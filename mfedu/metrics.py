@@ -32,7 +32,6 @@ A random order gives about 0.5 (lower is better); the paper reports it in percen
 """
 from __future__ import annotations
 
-import numbers
 
 import numpy as np
 from scipy.stats import rankdata
@@ -88,26 +87,25 @@ def rmse(y_true, y_pred) -> float:
     return float(c * np.sqrt(np.mean(e ** 2)))
 
 
-def model_rmse(model: FitResult, ratings: Ratings | None) -> float:
+def model_rmse(model: FitResult, ratings: Ratings | None, name: str = "ratings") -> float:
     """RMSE of ``model.predict`` on ``ratings``, as the trainers log it after every iteration.
 
     NaN when ``ratings`` is None (no test set) or when the model or a prediction is not finite
     (a diverging run is reported by its trainer, not by a failing metric).
-    Checks: model a FitResult (TypeError otherwise), ratings None or a non-empty Ratings of the
-    model's shape.
+    Checks: model a FitResult whose attributes have the right types and shapes (TypeError or
+    ValueError naming e.g. model.X otherwise), ratings None or a non-empty Ratings of the
+    model's shape; ``name`` is what messages call ratings (e.g. "test").
     """
-    if not isinstance(model, FitResult):
-        raise TypeError(f"model must be an mfedu.result.FitResult, got {type(model).__name__}")
+    model = check_fit_result(model, finite=False)    # an attribute may have been replaced
     if ratings is None:
         return float("nan")
-    ratings = check_ratings(ratings, "ratings")
+    ratings = check_ratings(ratings, name)
     if ratings.shape != (model.n_users, model.n_items):
-        raise ValueError(f"ratings must have the model's shape {(model.n_users, model.n_items)}, "
+        raise ValueError(f"{name} must have the model's shape {(model.n_users, model.n_items)}, "
                          f"got {ratings.shape}")
     parts = (model.X, model.Y, model.mu, model.bu, model.bi)
     if not all(np.all(np.isfinite(p)) for p in parts if p is not None):
         return float("nan")
-    check_fit_result(model)              # shapes and types, in case an attribute was replaced
     try:
         with np.errstate(over="ignore", invalid="ignore"):
             pred = model.predict(ratings.users, ratings.items)
@@ -125,10 +123,12 @@ def record_iteration(model: FitResult, loss: float, seconds: float, train: Ratin
     """
     if not isinstance(model, FitResult):
         raise TypeError(f"model must be an mfedu.result.FitResult, got {type(model).__name__}")
-    if isinstance(loss, bool) or not isinstance(loss, numbers.Real):
-        raise TypeError(f"loss must be a real number, got {type(loss).__name__} {loss!r}")
+    loss = check_float(loss, "loss", allow_nan=True, allow_inf=True)
     seconds = check_float(seconds, "seconds", low=0.0)
-    model.log(loss, model_rmse(model, train), model_rmse(model, test), seconds)
+    if on_nonfinite is not None and not isinstance(on_nonfinite, str):
+        raise TypeError(f"on_nonfinite must be None or a str (the advice to give), got "
+                        f"{type(on_nonfinite).__name__} {on_nonfinite!r}")
+    model.log(loss, model_rmse(model, train, "train"), model_rmse(model, test, "test"), seconds)
     if on_nonfinite is not None and not np.isfinite(loss):
         raise FloatingPointError(f"the loss became {loss}: {on_nonfinite}")
 
@@ -200,7 +200,7 @@ def _ranking(model, test, train, k, which) -> dict[str, float]:
     train_items = None if train is None else train.to_csr()
     users = np.flatnonzero(np.diff(T.indptr))                  # users with a test entry
     sums = dict.fromkeys(RANKING_METRICS, 0.0)
-    n_auc, epr_weight = 0, 0.0
+    n_auc, epr_weight, w_scale = 0, 0.0, float(test.values.max())
     discount = 1.0 / np.log2(np.arange(2, k + 2))
     for start in range(0, len(users), CHUNK_USERS):
         chunk = users[start:start + CHUNK_USERS]
@@ -238,8 +238,9 @@ def _ranking(model, test, train, k, which) -> dict[str, float]:
                 n_auc += int(ok.sum())
             if "epr" in which:
                 rank_ui = (d - 1) / np.maximum(n_cand - 1, 1)[:, None]   # 0 = top, 1 = bottom
-                sums["epr"] += np.sum(value * rank_ui)
-                epr_weight += value.sum()
+                weight = value / w_scale        # r^t_ui / max r^t: the same ratio, no overflow
+                sums["epr"] += np.sum(weight * rank_ui)
+                epr_weight += weight.sum()
     if "auc" in which and n_auc == 0:
         raise ValueError("auc is undefined here: for every test user, each candidate item (an item "
                          "not in train) is a test item, so there is no (relevant, non-relevant) "

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_bool, check_ids, check_int
+from ._validate import check_bool, check_float, check_ids, check_int
 from .data import Ratings, check_ratings
 from .loss import check_model, predict
 
@@ -114,16 +114,29 @@ class FitResult:
         return items[np.argsort(-s[items], kind="stable")][:k]
 
     def log(self, loss: float, train_rmse: float, test_rmse: float, seconds: float) -> None:
-        """Append one row to the history (trainers do it through ``metrics.record_iteration``)."""
-        for key, value in zip(HISTORY_KEYS, (loss, train_rmse, test_rmse, seconds)):
-            self.history[key].append(float(value))
+        """Append one row to the history (trainers do it through ``metrics.record_iteration``).
+
+        Checks: loss a real number (NaN or inf allowed: the last row of a run that diverged);
+        train_rmse and test_rmse NaN (no such set, or a non-finite model) or finite >= 0;
+        seconds finite >= 0. Nothing is appended unless all four pass."""
+        row = (check_float(loss, "loss", allow_nan=True, allow_inf=True),
+               check_float(train_rmse, "train_rmse", low=0.0, allow_nan=True),
+               check_float(test_rmse, "test_rmse", low=0.0, allow_nan=True),
+               check_float(seconds, "seconds", low=0.0))
+        for key, value in zip(HISTORY_KEYS, row):
+            self.history[key].append(value)
 
 
-def check_fit_result(model, name: str = "model") -> FitResult:
+def check_fit_result(model, name: str = "model", finite: bool = True) -> FitResult:
     """Raise a TypeError unless ``model`` is a FitResult, and a ValueError if its attributes no
     longer pass the checks of ``FitResult`` (they can be reassigned after it is built: a trainer
-    may have left NaN in X). Messages name the attribute, e.g. "model.mu must be finite, got nan"."""
+    may have left NaN in X). Messages name the attribute, e.g. "model.mu must be finite, got nan".
+    ``finite=False`` checks types and shapes only (for reporting a diverged model as NaN).
+    Attributes that pass are stored back as the float64 arrays (and float) FitResult holds,
+    e.g. a list assigned to model.X after it was built."""
     if not isinstance(model, FitResult):
         raise TypeError(f"{name} must be an mfedu.result.FitResult, got {type(model).__name__}")
-    check_model(model.X, model.Y, model.mu, model.bu, model.bi, prefix=f"{name}.")
+    finite = check_bool(finite, "finite")
+    model.X, model.Y, model.mu, model.bu, model.bi = check_model(
+        model.X, model.Y, model.mu, model.bu, model.bi, prefix=f"{name}.", finite=finite)
     return model

@@ -46,6 +46,7 @@ from .loss import NotFiniteError, gradients, mf_loss
 from .metrics import record_iteration
 from .result import FitResult, lam_convention
 
+STEP_INPUTS = "the ratings, x_u, y_i, mu, the biases, lr or lam"   # what an overflowing step names
 DIVERGENCE_FACTOR = 1e3
 
 
@@ -81,8 +82,13 @@ def sgd_update(r_ui: float, x_u, y_i, b_u: float | None, b_i: float | None, mu: 
         raise ValueError("b_u and b_i must be given together (a biased model) or both left None")
     if b_u is not None:
         b_u, b_i = check_float(b_u, "b_u"), check_float(b_i, "b_i")
-    return _sgd_update(check_float(r_ui, "r_ui"), x_u, y_i, b_u, b_i, check_float(mu, "mu"),
-                       check_float(lr, "lr", low=0.0, low_open=True), check_float(lam, "lam", low=0.0))
+    with np.errstate(over="ignore", invalid="ignore"):
+        out = _sgd_update(check_float(r_ui, "r_ui"), x_u, y_i, b_u, b_i, check_float(mu, "mu"),
+                          check_float(lr, "lr", low=0.0, low_open=True), check_float(lam, "lam", low=0.0))
+    if not all(np.all(np.isfinite(part)) for part in out if part is not None):
+        raise NotFiniteError(f"the SGD step overflowed to inf or NaN: {STEP_INPUTS} are too large "
+                             "for float64 arithmetic (keep factors and ratings on the scale of stars)")
+    return out
 
 
 def _sgd_update(r_ui, x_u, y_i, b_u, b_i, mu, lr, lam):
@@ -108,6 +114,7 @@ def sgd_epoch_loop(train: Ratings, X, Y, lr: float, lam: float, mu: float = 0.0,
                                            bi[i] if biased else None, mu, lr, lam)
         if biased:
             bu[u], bi[i] = b_u, b_i
+    _check_epoch_result(X, Y, bu, bi)
 
 
 def conflict_free_batches(users, items) -> list[np.ndarray]:
@@ -190,6 +197,7 @@ def sgd_epoch(train: Ratings, X, Y, lr: float, lam: float, mu: float = 0.0, bu=N
     X[:], Y[:] = Xa[:, :k], Ya[:, :k]
     if biased:
         bu[:], bi[:] = Xa[:, k], Ya[:, k + 1]
+    _check_epoch_result(X, Y, bu, bi)
 
 
 def _check_epoch(train, X, Y, lr, lam, mu, bu, bi):
@@ -204,8 +212,18 @@ def _check_epoch(train, X, Y, lr, lam, mu, bu, bi):
     if bu is not None:
         _check_in_place(bu, "bu", 1, train.n_users, "n_users")
         _check_in_place(bi, "bi", 1, train.n_items, "n_items")
+    check_scale(train.values, "train")
     lr = check_float(lr, "lr", low=0.0, low_open=True)
     return train, lr, check_float(lam, "lam", low=0.0), check_float(mu, "mu")
+
+
+def _check_epoch_result(X, Y, bu, bi):
+    """After an epoch: the factors it wrote in place must be finite. An overflow means the step
+    was too large for these values (the run diverged): say so instead of leaving inf in X."""
+    if not all(np.all(np.isfinite(a)) for a in (X, Y, bu, bi) if a is not None):
+        raise NotFiniteError(f"the SGD epoch overflowed to inf or NaN (X, Y or the biases now hold "
+                             f"them): {STEP_INPUTS} are too large for float64 arithmetic; a "
+                             "smaller lr, or factors and ratings on the scale of stars, avoid it")
 
 
 def _check_in_place(arr, name, ndim, rows, rows_name):
@@ -284,7 +302,10 @@ def sgd(train: Ratings, rank: int = 8, lam: float = 0.12, lr: float = 0.015, n_e
         for epoch in range(1, run.n_steps + 1):
             t0 = time.perf_counter()
             order = run.rng.permutation(len(run.train))
-            epoch_fn(run.train, model.X, model.Y, run.lr, run.lam, model.mu, model.bu, model.bi, order)
+            try:
+                epoch_fn(run.train, model.X, model.Y, run.lr, run.lam, model.mu, model.bu, model.bi, order)
+            except NotFiniteError:      # the parameters overflowed: record() reports the divergence
+                pass
             run.record(epoch, time.perf_counter() - t0)
     return model
 

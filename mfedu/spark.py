@@ -23,12 +23,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
 
-from ._validate import check_float, check_int
-from .data import Ratings, check_ratings
+from ._validate import check_float, check_int, check_matrix
+from .data import Ratings, check_ratings, check_size
 from .result import FitResult, lam_convention
 
 JAVA_MIN = 17
@@ -160,23 +161,42 @@ def to_fit_result(model, n_users: int, n_items: int, params: dict | None = None,
     as mfedu's own ALS does. The history is empty: Spark does not report one. ``reg_param``: the
     estimator's regParam, recorded as params["lam"] with Spark's weighted convention (lam n_u,
     lam n_i; notebook 08, eq. (1)) in params["lam_convention"].
+
+    Checks: model has Spark's userFactors, itemFactors and rank (an int >= 1); every factor row
+    has an int id in [0, n_users) (or [0, n_items)) and ``rank`` finite features; n_users and
+    n_items ints in [1, 10 million]; params None or a dict; reg_param None or a float >= 0.
     """
-    n_users = check_int(n_users, "n_users", low=1)
-    n_items = check_int(n_items, "n_items", low=1)
+    if not all(hasattr(model, a) for a in ("userFactors", "itemFactors", "rank")):
+        raise TypeError("model must be a fitted pyspark.ml.recommendation.ALSModel (with "
+                        f"userFactors, itemFactors and rank), got {type(model).__name__}")
+    rank = check_int(model.rank, "model.rank", low=1)
+    n_users = check_size(n_users, "n_users", "user")
+    n_items = check_size(n_items, "n_items", "item")
+    if params is not None and not isinstance(params, Mapping):
+        raise TypeError(f"params must be None or a dict, got {type(params).__name__} {params!r}")
     factors = []
-    for frame, n, name in ((model.userFactors, n_users, "n_users"),
-                           (model.itemFactors, n_items, "n_items")):
+    for frame, n, name, side in ((model.userFactors, n_users, "n_users", "userFactors"),
+                                 (model.itemFactors, n_items, "n_items", "itemFactors")):
         rows = frame.collect()
-        ids = np.array([row["id"] for row in rows], dtype=np.int64)
-        F = np.zeros((n, model.rank))
-        if len(ids) and (ids.min() < 0 or ids.max() >= n):
-            raise ValueError(f"the model has an id {ids.max() if ids.max() >= n else ids.min()} "
-                             f"outside 0..{name}-1 = 0..{n - 1}; pass the {name} of its data")
-        F[ids] = np.array([row["features"] for row in rows], dtype=np.float64).reshape(len(ids), -1)
+        F = np.zeros((n, rank))
+        if rows:
+            ids = [row["id"] for row in rows]
+            if not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in ids):
+                raise TypeError(f"model.{side} ids must be ints, got {ids[:3]!r}...")
+            bad = [i for i in ids if not 0 <= i < n]
+            if bad:
+                raise ValueError(f"model.{side} has the id {bad[0]}, outside [0, {name}) = "
+                                 f"[0, {n}); pass the {name} of the data it was fitted on")
+            ids = np.array(ids, dtype=np.int64)
+            features = [row["features"] for row in rows]
+            if any(len(f) != rank for f in features):
+                raise ValueError(f"model.{side} features must each have model.rank = {rank} "
+                                 "numbers, got other lengths")
+            F[ids] = check_matrix(np.array(features, dtype=np.float64), f"model.{side} features")
         factors.append(F)
     extra = {} if reg_param is None else {"lam": check_float(reg_param, "reg_param", low=0.0),
                                           "lam_convention": lam_convention(True)}
-    return FitResult(*factors, params={"method": "Spark ALS", "rank": model.rank, **extra, **(params or {})})
+    return FitResult(*factors, params={"method": "Spark ALS", "rank": rank, **extra, **(params or {})})
 
 
 def new_temp_folder() -> Path:

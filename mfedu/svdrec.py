@@ -23,8 +23,8 @@ import time
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import check_int, check_rank
-from .data import Ratings, check_ratings, check_test
+from ._validate import check_choice, check_int, check_rank, check_scale
+from .data import Ratings, check_dense_size, check_ratings, check_test
 from .linalg import truncated_svd
 from .loss import predict
 from .metrics import record_iteration, rmse
@@ -34,10 +34,13 @@ IMPUTATIONS = ("zero", "global", "user", "item")
 
 
 def baseline(train: Ratings, impute: str = "user") -> tuple[float, np.ndarray, np.ndarray]:
-    """The baseline of an imputation rule as (mu, bu, bi), so that b_ui = mu + bu[u] + bi[i]."""
+    """The baseline of an imputation rule as (mu, bu, bi), so that b_ui = mu + bu[u] + bi[i].
+
+    Checks: train a non-empty Ratings whose values are at most MAX_RATING (1e100) in size (their
+    mean and squares must fit in float64); impute one of IMPUTATIONS."""
     train = check_ratings(train, "train")
-    if impute not in IMPUTATIONS:
-        raise ValueError(f"impute must be one of {IMPUTATIONS}, got {impute!r}")
+    check_scale(train.values, "train")
+    impute = check_choice(impute, "impute", IMPUTATIONS)
     bu, bi = np.zeros(train.n_users), np.zeros(train.n_items)
     if impute == "zero":
         return 0.0, bu, bi
@@ -56,8 +59,10 @@ def _mean_by(ids, values, size, fallback):
 
 
 def impute(train: Ratings, impute: str = "user") -> np.ndarray:
-    """The filled m x n matrix F: observed ratings, and the baseline b_ui in every missing cell."""
+    """The filled m x n matrix F: observed ratings, and the baseline b_ui in every missing cell.
+    Checks: as ``baseline``; F must fit in MAX_DENSE_BYTES (2 GB)."""
     mu, bu, bi = baseline(train, impute)
+    check_dense_size(train, "impute(train)", "svd_recommender or rmse_by_rank (they keep the residual sparse)")
     F = _baseline_at(mu, bu, bi, np.arange(train.n_users))       # b_ui in every cell
     F[train.users, train.items] = train.values
     return F
@@ -93,8 +98,8 @@ def svd_recommender(train: Ratings, rank: int = 10, impute: str = "user",
     When every training rating equals its baseline, E = 0: then s = 0, X = 0 and the model is
     the baseline, which is exact on the training set (``truncated_svd`` returns unit vectors
     for V_k). Checks: train a non-empty Ratings; rank an int in [1, min(m, n) - 1]; impute one
-    of IMPUTATIONS; test None or a Ratings of train's shape. A ValueError if the ratings are so
-    large that the squared loss overflows float64.
+    of IMPUTATIONS; test None or a Ratings of train's shape; ratings at most 1e100 in size (so
+    that the squared loss fits in float64).
     """
     start = time.perf_counter()
     train = check_ratings(train, "train")
@@ -104,11 +109,7 @@ def svd_recommender(train: Ratings, rank: int = 10, impute: str = "user",
     U, s, Vt = truncated_svd(E, rank)
     model = FitResult(U * s, Vt.T, mu, bu, bi,
                       params={"method": "truncated SVD", "rank": rank, "impute": impute})
-    with np.errstate(over="ignore", invalid="ignore"):
-        loss = max(sp.linalg.norm(E) ** 2 - np.sum(s ** 2), 0.0)     # Eckart-Young, squared
-    if not np.isfinite(loss):
-        raise ValueError("train values are too large for float64: the squared error "
-                         "||E - U_k Sigma_k V_k^T||_F^2 overflows; rescale the ratings")
+    loss = max(sp.linalg.norm(E) ** 2 - np.sum(s ** 2), 0.0)     # Eckart-Young, squared
     record_iteration(model, loss, time.perf_counter() - start, train, check_test(test, train))
     return model
 
@@ -124,7 +125,7 @@ def rmse_by_rank(train: Ratings, test: Ratings, max_rank: int = 50,
     """
     train = check_ratings(train, "train")
     test = check_test(check_ratings(test, "test"), train)
-    max_rank = check_rank(max_rank, min(train.shape) - 1, "min(n_users, n_items) - 1")
+    max_rank = check_rank(max_rank, min(train.shape) - 1, "min(n_users, n_items) - 1", "max_rank")
     mu, bu, bi = baseline(train, impute)
     U, s, Vt = truncated_svd(_residual(train, mu, bu, bi), max_rank)
     out = {"rank": np.arange(max_rank + 1)}

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import ndtr
 
-from ._validate import check_ids, check_int, format_bytes
+from ._validate import check_folder, check_ids, check_int, check_scale, format_bytes
 from .data import SYNTHETIC_FILES, SYNTHETIC_ITEMS, Ratings, check_ratings, synthetic_dir
 from .loss import predict
 
@@ -78,7 +78,8 @@ class Truth:
     score_mean: float = 0.0
 
     def score(self, users, items) -> np.ndarray:
-        """s*_ui = mu* + b*_u + b*_i + x*_u . y*_i for arrays of users and items."""
+        """s*_ui = mu* + b*_u + b*_i + x*_u . y*_i for aligned arrays of users and items, or,
+        with items=None, for every item (one row per user), as ``mfedu.loss.predict``."""
         return predict(self.X, self.Y, users, items, self.mu, self.bu, self.bi)
 
     def play_weight(self, users, items) -> np.ndarray:
@@ -90,13 +91,15 @@ class Truth:
         return self.log_pop[i] + PULL_IMPLICIT * (self.score(users, items) - self.score_mean)
 
     def expected_rating(self, users, items) -> np.ndarray:
-        """E[r_ui] = 1 + sum_j Phi((s*_ui - t_j) / sigma): the oracle prediction."""
+        """E[r_ui] = 1 + sum_j Phi((s*_ui - t_j) / sigma): the oracle prediction, for aligned
+        users and items, or with items=None for every item (one row per user)."""
         s = self.score(users, items)
-        return 1.0 + ndtr((s[:, None] - self.thresholds[None, :]) / self.sigma).sum(axis=1)
+        return 1.0 + ndtr((s[..., None] - self.thresholds) / self.sigma).sum(axis=-1)
 
     def oracle_rmse(self, ratings: Ratings) -> float:
         """RMSE of the oracle prediction E[r_ui] on ``ratings``: no method can expect to beat it."""
         ratings = check_ratings(ratings)
+        check_scale(ratings.values, "ratings")      # stars: their squared errors must not overflow
         err = ratings.values - self.expected_rating(ratings.users, ratings.items)
         return float(np.sqrt(np.mean(err ** 2)))
 
@@ -213,8 +216,18 @@ def _item_titles(item_genre) -> tuple[str, ...]:
 
 def write_files(data: Synthetic, folder: Path | None = None, seed: int = 0) -> None:
     """Write the explicit and implicit sets and the item table as TSV text into ``folder``
-    (default: the package's own data folder, ``mfedu.data.synthetic_dir()``)."""
-    folder = synthetic_dir() if folder is None else Path(folder)
+    (default: the package's own data folder, ``mfedu.data.synthetic_dir()``), created if it
+    does not exist. ``seed`` is the seed ``data`` was made with; it is recorded in the item
+    table's header.
+
+    Checks: data a Synthetic (from make_synthetic), folder None or a folder path (a file there
+    is a NotADirectoryError naming folder), seed an int >= 0."""
+    if not isinstance(data, Synthetic):
+        raise TypeError(f"data must be an mfedu.synthetic.Synthetic (what make_synthetic returns), "
+                        f"got {type(data).__name__}")
+    folder = synthetic_dir() if folder is None else check_folder(folder, "folder")
+    seed = check_int(seed, "seed", low=0)
+    folder.mkdir(parents=True, exist_ok=True)
     for kind, ratings, column in (("explicit", data.explicit, "rating"),
                                   ("implicit", data.implicit, "count")):
         buf = io.StringIO()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import html
+import inspect
 import io
 import numbers
 import time
@@ -30,6 +31,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from .plots import STYLE
+
+MAX_INCHES = 40      # a figure side; larger ones exhaust memory when rendered to pixels
 
 
 class Explorer:
@@ -56,13 +59,19 @@ class Explorer:
         if not controls:
             raise ValueError("controls must name at least one widget")
         for name, w in controls.items():
+            if not isinstance(name, str) or not name.isidentifier():
+                raise TypeError(f"controls must be keyed by names (compute receives them as keyword "
+                                f"arguments), got the key {name!r}")
             if not isinstance(w, widgets.ValueWidget):
                 raise TypeError(f"controls[{name!r}] must be an ipywidgets value widget, "
                                 f"got {type(w).__name__}")
+        _check_signature(compute, "compute", "compute(**values)", kwargs=dict.fromkeys(controls))
+        _check_signature(draw, "draw", "draw(fig, result, previous)", args=(None, None, None))
         if (not isinstance(figsize, (tuple, list)) or len(figsize) != 2
-                or not all(isinstance(x, numbers.Real) and np.isfinite(x) and x > 0 for x in figsize)):
-            raise ValueError(f"figsize must be (width, height) in inches, two numbers > 0, "
-                             f"got {figsize!r}")
+                or not all(isinstance(x, numbers.Real) and not isinstance(x, bool)
+                           and 0 < x <= MAX_INCHES for x in figsize)):
+            raise ValueError(f"figsize must be (width, height) in inches, two numbers in "
+                             f"(0, {MAX_INCHES}], got {figsize!r}")
         self.compute, self.draw, self.controls, self.figsize = compute, draw, controls, figsize
         self.current = self.previous = self.figure = None
         self.text: str | None = None
@@ -119,6 +128,9 @@ class Explorer:
         with mpl.rc_context(STYLE):
             fig = Figure(figsize=self.figsize, layout="constrained")
             text = self.draw(fig, result, self.current)
+            if text is not None and not isinstance(text, str):
+                raise TypeError(f"draw must return None or a str (the text under the figure), "
+                                f"got {type(text).__name__} {text!r}")
             # One Agg pass (layout, then pixels) and a PNG of its buffer: the same pixels as
             # fig.savefig, which draws twice with constrained layout (about 20 % slower here).
             canvas = FigureCanvasAgg(fig)
@@ -163,6 +175,14 @@ def _move(name: str, w: widgets.ValueWidget, value) -> None:
     an IntSlider turns "5" into 5. So the value the widget keeps is compared with the one asked
     for (the caller puts every control back when this raises).
     """
+    if hasattr(w, "options"):
+        values = [o[1] if isinstance(o, tuple) else o for o in w.options]
+        # only an option itself (None would mean "nothing selected", and a one-element numpy
+        # array of an option compares equal to it)
+        if not any(isinstance(value, type(o)) and value == o for o in values):
+            raise ValueError(f"{name} must be {_allowed(w)}, got {value!r}")
+    elif isinstance(value, bool) and not isinstance(w.value, bool):
+        raise TypeError(f"{name} must be {_allowed(w)}, got {value!r}")
     try:
         w.value = value
     except traitlets.TraitError:
@@ -170,6 +190,21 @@ def _move(name: str, w: widgets.ValueWidget, value) -> None:
         raise error(f"{name} must be {_allowed(w)}, got {value!r}") from None
     if w.value != (tuple(value) if isinstance(value, list) else value):
         raise ValueError(f"{name} must be {_allowed(w)}, got {value!r}")
+
+
+def _check_signature(f, name: str, call: str, args: tuple = (), kwargs: dict | None = None) -> None:
+    """Raise a TypeError naming ``name`` if ``f`` cannot be called as the panel will call it
+    (``call``, e.g. "draw(fig, result, previous)"). Functions whose signature Python cannot
+    inspect (some built-ins) are let through."""
+    try:
+        signature = inspect.signature(f)
+    except (TypeError, ValueError):
+        return
+    try:
+        signature.bind(*args, **(kwargs or {}))
+    except TypeError as e:
+        raise TypeError(f"{name} must accept being called as {call}"
+                        f"{' with ' + ', '.join(kwargs) if kwargs else ''}: {e}") from None
 
 
 def _allowed(w: widgets.ValueWidget) -> str:

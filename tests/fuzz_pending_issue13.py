@@ -636,7 +636,13 @@ add("data.load_synthetic", data.load_synthetic, dict(kind="explicit", data_home=
     "kind": choice("explicit", ("explicit", "implicit")),
     "data_home": PATHS + [H("the package's folder as str", lambda: str(data.synthetic_dir()), SAME, lambda: None),
                           H("empty str (the current folder)", lambda: "", ANY)],
-}, unnamed=(FileNotFoundError,), examples=30)
+}, unnamed=(FileNotFoundError,), documented=(NotADirectoryError,), examples=30)
+
+add("data.check_size", data.check_size, dict(value=943, name="n_users", what="user"), {
+    "value": int_arg(943)}, check=lambda r, kw: None if r == int(kw["value"]) else "changed the value",
+    aliases={"value": ("n_users",)}, examples=40)   # a validator: its messages use the caller's name
+add("data.check_dense_size", data.check_dense_size, dict(ratings=TRAIN, what="to_dense()", instead="to_csr()"), {
+    "ratings": ratings_arg(TRAIN)}, aliases={"ratings": ("to_dense()",)}, examples=30)   # names the caller
 
 add("data.load_movielens_100k", data.load_movielens_100k,
     dict(data_home=EMPTY_DIR, download=False, url="file:///nonexistent/ml-100k.zip",
@@ -652,7 +658,7 @@ add("data.load_movielens_100k", data.load_movielens_100k,
                                  H("upper-case digest", lambda: ("sha256", data.ML100K_CHECKSUM[1].upper()), SAME, lambda: data.ML100K_CHECKSUM),
                                  H("non-hex digest", lambda: ("md5", "z" * 32), RAISE), H("bytes digest", lambda: ("md5", b"0" * 32), RAISE)],
     "progress": bool_arg(False),
-}, unnamed=(FileNotFoundError,), examples=50)
+}, unnamed=(FileNotFoundError,), documented=(NotADirectoryError,), examples=50)
 
 add("data.toy / synthetic_dir / default_data_home (no arguments)",
     lambda: (data.toy(), data.synthetic_dir(), data.default_data_home()), {}, {}, examples=1,
@@ -686,11 +692,12 @@ add("synthetic.write_files", _write_files, lambda: dict(data=tiny_synthetic(), f
     "data": wrong_types() + [H("a Ratings", toy, RAISE), H("a FitResult", model, RAISE)],
     # folder: never None (the package's own data folder) nor a relative path (the working folder)
     "folder": [H("int", lambda: 3, RAISE), H("bytes", lambda: os.fsencode(TMP / "written"), ANY),
-               H("a file, not a folder", lambda: A_FILE, ANY), H("a missing folder", lambda: MISSING, ANY),
+               H("a file, not a folder", lambda: A_FILE, ANY),
+               H("a missing folder (created)", lambda: TMP / "to-create" / "deeper", ANY),
                H("str", lambda: str(TMP / "written"), SAME, lambda: TMP / "written"), H("dict", lambda: {}, RAISE),
                H("list", lambda: [str(TMP)], RAISE)],
     "seed": int_arg(0),
-}, examples=30)
+}, documented=(NotADirectoryError,), examples=30)
 (TMP / "written").mkdir()
 
 # ---- mfedu.linalg
@@ -794,6 +801,10 @@ add("loss.predict", loss.predict, dict(X=X6, Y=Y6, users=USERS3, items=ITEMS3, m
     "X": matrix(X6), "Y": matrix(Y6), "users": ids(USERS3, 6), "items": ids(ITEMS3, 6, optional=True),
     "mu": float_arg(3.5), "bu": vector(BU6, optional=True), "bi": vector(BI6, optional=True)},
     check=_predict_oracle, examples=100)
+add("loss.check_model", loss.check_model, dict(X=X6, Y=Y6, mu=3.5, bu=BU6, bi=BI6, prefix="", finite=True), {
+    "X": matrix(X6), "Y": matrix(Y6), "mu": float_arg(3.5), "bu": vector(BU6, optional=True),
+    "bi": vector(BI6, optional=True), "finite": bool_arg(True)},
+    check=lambda r, kw: None if np.shape(r[0]) == np.shape(kw["X"]) else "X's shape changed", examples=80)
 add("loss.mf_loss", loss.mf_loss, LOSS_ARGS, LOSS_HOSTILES, examples=100)
 add("loss.gradients", loss.gradients, LOSS_ARGS, LOSS_HOSTILES,
     check=lambda r, kw: None if r["X"].shape == np.shape(kw["X"]) else "gradient shape", examples=100)

@@ -147,7 +147,7 @@ Y10 = np.random.default_rng(3).normal(size=(10, 3))
     (dict(Y=Y10, alpha=1e308), "the confidences overflow: alpha = 1e\\+308"),
     (dict(Y=Y10, alpha=1.0, confidence="log", eps=5e-324), "the confidences overflow.*log form"),
     (dict(Y=Y10 * 1e200), "the ridge solve overflowed"),
-    (dict(Y=Y10 * 1e200, alpha=1.0), "the ridge solve overflowed"),
+    (dict(Y=Y10 * 1e200, alpha=1.0), "fold_in overflowed: alpha, lam, Y or the counts of ratings_of_new_user"),
 ])
 def test_fold_in_never_returns_nan_or_inf(kw, message):
     Y = kw.pop("Y")

@@ -156,7 +156,8 @@ def test_svd_recommender_at_extreme_scales():
     assert sweep["train_rmse"] == pytest.approx(normal["train_rmse"] * 1e-200, rel=1e-8, abs=0)
     assert np.all(sweep["train_rmse"] > 0)                         # not squared to 0
     huge = Ratings(T.users, T.items, T.values * 1e200, *T.shape)
-    with pytest.raises(ValueError, match="train values are too large for float64"):
+    with pytest.raises(ValueError, match=r"train holds values too large to train on \(largest "
+                                         r"\|value\| = 5e\+200, the limit is 1e\+100\)"):
         svdrec.svd_recommender(huge, rank=2)
 
 
