@@ -25,7 +25,7 @@ PIP_FROM := $(if $(WHEELHOUSE),--no-index --find-links $(abspath $(WHEELHOUSE)),
 # the browser test drives Debian's /usr/bin/chromium; nothing may download a browser of its own
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: setup lab test notebooks benchmark data clean html html-assets wheelhouse wheelhouse-check
+.PHONY: setup lab test test-movielens notebooks benchmark data clean html html-assets wheelhouse wheelhouse-check
 
 $(PY):
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "mfedu needs Python >= 3.10, this is " + sys.version.split()[0]'
@@ -51,6 +51,11 @@ lab: $(LAB_STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest
+
+# The real-data switch: every notebook offering USE_MOVIELENS, run to its end with it on, on a
+# folder in MovieLens-100K's layout written from synthetic data (a few minutes; CI runs it).
+test-movielens: $(STAMP)
+	$(PY) -m pytest -m movielens tests/test_movielens_switch.py
 
 # Re-execute every notebook in place: the stored outputs are exactly what `make test` checks.
 notebooks: $(LAB_STAMP)

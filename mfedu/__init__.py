@@ -1,6 +1,6 @@
 """mfedu: reference implementations for the matrix-factorisation teaching notebooks.
 
-One module per idea, each meant to be read beside its notebook (notation: notebook 00's table):
+One module per idea, each meant to be read beside its notebook (notation: appendix A1's table):
 
     data          Ratings container, toy table, the committed synthetic sets, MovieLens-100K, splits
     synthetic     make_synthetic: the planted MovieLens-shaped generator and its truth (oracle)

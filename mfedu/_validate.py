@@ -169,7 +169,7 @@ def check_vector(v, name: str, *, dtype=np.float64, length: int | None = None,
     if np.issubdtype(dtype, np.integer):
         a = _whole_numbers_in(a, name, -2**63, 2**63, "the int64 range [-2**63, 2**63)")
     else:
-        a = a.astype(np.float64)
+        a = a.astype(np.float64, copy=False)        # no copy of a float64 array (as check_matrix)
         if finite and not np.all(np.isfinite(a)):
             bad = int(np.flatnonzero(~np.isfinite(a))[0])
             raise ValueError(f"{name} must contain only finite values, got {a[bad]} at position {bad}")

@@ -13,7 +13,7 @@ Equation numbers here are notebook 06's.
 
 Lambda convention (``weighted``): True (the default) is ALS-WR, w_u = n_u and w_i = n_i, the
 numbers of ratings (Zhou et al. 2008; notebook 06, eq. (5)); False is the plain sum, w = 1
-(notebook 06, eq. (4); the loss of notebook 00's notation table). These are the two conventions of
+(notebook 06, eq. (4); the plain loss of appendix A1's notation table). These are the two conventions of
 ``mf_loss(..., weighted=...)``, which is the loss logged here.
 
 Biased model (``biased=True``): r̂_ui = mu + b_u + b_i + x_u . y_i with mu the training mean

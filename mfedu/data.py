@@ -215,7 +215,7 @@ _TOY = np.array([
     [0, 5, 4, 2, 2, 0],   # Chloe: sci-fi, a little romance
     [1, 0, 2, 5, 4, 0],   # Dev: romance fan
     [0, 1, 0, 4, 5, 5],   # Eun-ji: romance fan
-    [3, 3, 0, 3, 0, 4],   # Femi: likes a bit of everything
+    [3, 3, 0, 3, 0, 4],   # Femi: rates everything middling (3, 3, 3, 4)
 ])
 
 

@@ -10,7 +10,7 @@ eq. (4), and eq. (2) without biases):
     L = sum_{(u,i) in Omega} (r_ui - r̂_ui)^2
         + lam ( sum_u w_u (||x_u||^2 + b_u^2) + sum_i w_i (||y_i||^2 + b_i^2) )
 
-Lambda convention: ``weighted=False`` is the plain sum, w_u = w_i = 1 (notebook 00's notation).
+Lambda convention: ``weighted=False`` is the plain sum, w_u = w_i = 1 (appendix A1, "The lambda conventions").
 ``weighted=True`` weights each user by its number of ratings n_u and each item by n_i: this is
 ALS-WR's convention (Zhou et al. 2008; notebook 06, eq. (5)), and it is also the loss that
 per-rating SGD follows (notebook 05, eq. (3)), because SGD applies lam to x_u once for every
@@ -167,7 +167,8 @@ class GradientCheck:
     A coordinate passes when |analytic - numeric| <= tol max(|analytic|, |numeric|), or when the
     difference is within the rounding noise of the difference quotient (then nothing finer can
     be told at this eps: ``n_below_noise`` counts the coordinates whose gradient itself is below
-    that noise, so only their order of magnitude was checked).
+    noise / tol, so that a relative error of tol would drown in the rounding; they were checked
+    only to the rounding level).
     """
 
     max_rel_error: float     # the largest relative error over the checked coordinates (inf: not finite)
@@ -176,7 +177,7 @@ class GradientCheck:
     numeric: float
     n_checked: int
     tol: float
-    n_below_noise: int = 0   # coordinates whose |gradient| is below the rounding noise
+    n_below_noise: int = 0   # coordinates whose |gradient| is below their rounding noise / tol
     noise: float = 0.0       # the largest rounding noise of a difference quotient, absolute
 
     def __bool__(self) -> bool:
@@ -188,8 +189,9 @@ class GradientCheck:
                 f"(tolerance {self.tol:.0e}) over {self.n_checked} coordinates; worst at "
                 f"{self.worst}: analytic {self.analytic:.6g}, numeric {self.numeric:.6g}")
         if self.n_below_noise:
-            text += (f"; {self.n_below_noise} of them below the rounding noise {self.noise:.0e} "
-                     "(checked only to that level: a larger eps sees finer)")
+            text += (f"; {self.n_below_noise} of them smaller than rounding noise / tol (up to "
+                     f"{self.noise / self.tol:.0e}), where a relative error of tol is lost in rounding: "
+                     "checked only to the rounding level (a larger eps sees finer)")
         return text
 
 

@@ -132,3 +132,75 @@ def new_figure(ncols: int = 1, width: float | None = None, height: float | None 
     w = width or (8.0 if ncols == 1 else 6.0 * ncols)
     fig, axes = plt.subplots(1, ncols, figsize=(w, height or 4.5), layout="constrained")
     return fig, axes
+
+
+def stars_from_opinions(axes, score: float, opinions, thresholds, sigma: float,
+                        title_one: str = "One rating", title_all: str = "All ratings"):
+    """Notebook 00's figure of eq. (2), r = 1 + #{j : z > t_j}: opinions cut into stars.
+
+    Left (``axes[0]``): the density N(score, sigma^2) of one opinion z = s* + eps, each stretch
+    between cut points shaded in the colour of the star it gives and labelled with its chance
+    Phi((t_j - s*) / sigma) - Phi((t_{j-1} - s*) / sigma); s* dotted. Right (``axes[1]``): the
+    histogram of all ``opinions`` as a density (bins never straddle a cut point), coloured the
+    same way and labelled with each star's share. The cut points ``thresholds`` t_1 < ... < t_J
+    are dashed on both. Returns the chances of 1..J+1 stars for ``score`` (the left labels).
+    """
+    from scipy.special import ndtr
+
+    t = np.asarray(thresholds, dtype=float)
+    z = np.asarray(opinions, dtype=float)
+    cuts = np.r_[-np.inf, t, np.inf]                           # star j: cuts[j-1] < z <= cuts[j]
+    chances = np.diff(ndtr((cuts - score) / sigma))
+    n_stars = len(t) + 1
+    colors = mpl.colormaps["viridis"](np.linspace(0.05, 0.95, n_stars))
+    low, high = min(z.min(), score - 4 * sigma, t[0]), max(z.max(), score + 4 * sigma, t[-1])
+    low, high = max(low, t[0] - 2.0), min(high, t[-1] + 2.5)   # the tails beyond say nothing new
+    grid = np.linspace(low, high, 1301)
+    curve = np.exp(-0.5 * ((grid - score) / sigma) ** 2) / (sigma * np.sqrt(2 * np.pi))
+    bins = np.unique(np.r_[np.linspace(low, high, 57), t])      # no bin straddles a cut
+    height = np.histogram(z, bins=bins)[0] / np.diff(bins) / len(z)   # a density: bins differ in width
+    star_of_bin = np.searchsorted(t, bins[:-1], side="right")   # 0 .. J
+    for j in range(n_stars):
+        label = f"{j + 1} star{'s' if j else ''}"
+        axes[0].fill_between(grid, curve, where=(grid > cuts[j]) & (grid <= cuts[j + 1]),
+                             color=colors[j], label=f"{label}: {chances[j]:.0%}")
+        mine = star_of_bin == j
+        axes[1].bar(bins[:-1][mine], height[mine], width=np.diff(bins)[mine], align="edge",
+                    color=colors[j], label=f"{label}: {np.mean(np.searchsorted(t, z, side='left') == j):.0%}")
+    axes[0].plot(grid, curve, color="black", linewidth=2)
+    axes[0].axvline(score, color="black", linestyle=":", label=f"$s^*$ = {score:.2f}")
+    for ax, title in zip(axes, (title_one, title_all)):
+        for j, tj in enumerate(t, start=1):
+            ax.axvline(tj, color="grey", linestyle="--", linewidth=1.5)
+            ax.annotate(f"$t_{j}$", (tj, 1.0), xycoords=("data", "axes fraction"), ha="center", va="bottom")
+        ax.set(xlim=(low, high), xlabel="opinion $z_{ui}$", ylabel="probability density", title=title + "\n")
+        ax.legend(loc="upper left", fontsize=11)
+    return chances
+
+
+def count_histogram(ax, counts, reference=None, reference_label: str = "reference",
+                    title: str = "Play counts"):
+    """Notebook 00's figure of play counts: a density histogram on log-log axes.
+
+    Bins are log-spaced with edges between whole numbers; the height is pairs in a bin divided
+    by its width (pairs per unit of count), so wide bins are not favoured. ``reference``, if
+    given, holds the expected number of pairs at each count 1, 2, ..., max(counts) under some
+    other model (e.g. one Poisson rate for all); it is binned the same way and drawn as a line.
+    The median and the 99th percentile are vertical lines; the legend sits outside the axes.
+    """
+    counts = np.asarray(counts, dtype=float)
+    edges = np.unique(np.round(np.logspace(0, np.log10(counts.max() + 1), 25))) - 0.5
+    ax.stairs(np.histogram(counts, bins=edges)[0] / np.diff(edges), edges, fill=True, color=TRAIN,
+              label="the play counts")
+    if reference is not None:
+        every = np.arange(1, len(reference) + 1)
+        binned = np.histogram(every, bins=edges, weights=np.asarray(reference, dtype=float))[0]
+        ax.stairs(np.maximum(binned / np.diff(edges), 1e-30), edges, baseline=None, color=TEST,
+                  linewidth=2.5, label=reference_label)
+    for q, label, style in ((50, "median", "--"), (99, "99th percentile", "-.")):
+        value = np.percentile(counts, q)
+        ax.axvline(value, color="black", linestyle=style, linewidth=1.5, label=f"{label} ({value:.0f})")
+    ax.set(xscale="log", yscale="log", ylim=(1e-3, 1e5), xlabel="plays of one film by one user (log scale)",
+           ylabel="density: pairs per unit\nof count (log scale)", title=title)
+    ax.minorticks_off()
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))      # outside the plot: no bar hidden

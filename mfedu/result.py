@@ -132,11 +132,15 @@ def check_fit_result(model, name: str = "model", finite: bool = True) -> FitResu
     longer pass the checks of ``FitResult`` (they can be reassigned after it is built: a trainer
     may have left NaN in X). Messages name the attribute, e.g. "model.mu must be finite, got nan".
     ``finite=False`` checks types and shapes only (for reporting a diverged model as NaN).
-    Attributes that pass are stored back as the float64 arrays (and float) FitResult holds,
-    e.g. a list assigned to model.X after it was built."""
+    An attribute that passes but is not a numpy array (e.g. a list assigned to model.X after
+    the model was built) is stored back as the float64 array FitResult holds; arrays are left
+    as they are, since a trainer may be updating them in place."""
     if not isinstance(model, FitResult):
         raise TypeError(f"{name} must be an mfedu.result.FitResult, got {type(model).__name__}")
     finite = check_bool(finite, "finite")
-    model.X, model.Y, model.mu, model.bu, model.bi = check_model(
-        model.X, model.Y, model.mu, model.bu, model.bi, prefix=f"{name}.", finite=finite)
+    checked = check_model(model.X, model.Y, model.mu, model.bu, model.bi, prefix=f"{name}.",
+                          finite=finite)
+    for attr, value in zip(("X", "Y", "mu", "bu", "bi"), checked):
+        if not isinstance(getattr(model, attr), np.ndarray):
+            setattr(model, attr, value)
     return model

@@ -88,9 +88,11 @@ def local_session(cores: int = 2, memory: str = "1g"):
     each start also removes the folders of processes that no longer exist.
 
     Why a checkpoint folder: Spark remembers how each result was computed (its lineage), and in
-    ALS that chain grows with every iteration. Every ``checkpointInterval`` iterations (10 by
-    default) ALS writes the item factors to disk and cuts the chain, but only if a checkpoint
-    folder is set; without one, long runs can fail with a StackOverflowError.
+    ALS that chain grows with every iteration. ALS writes the item factors to disk and cuts the
+    chain when its loop counter is a multiple of ``checkpointInterval`` (10 by default): in
+    iterations 1, 11, 21, ... in explicit mode (the counter starts at 0) and 10, 20, ... in
+    implicit mode (it starts at 1), but only if a checkpoint folder is set; without one, long
+    runs can fail with a StackOverflowError.
     """
     global _folder
     cores = check_int(cores, "cores", low=1)

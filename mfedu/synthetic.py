@@ -3,7 +3,7 @@
 Because we know the truth behind every rating, the notebooks can show the best error any
 method could reach (the "oracle") and how well learned factors recover the true ones.
 
-The model (all symbols as in the notation table of notebook 00, with a star for "true"):
+The model (all symbols as in the notation table of appendix A1, with a star for "true"):
 
     s*_ui = mu* + b*_u + b*_i + x*_u . y*_i          (the true score; x*_u . y*_i has rank 8)
     z_ui  = s*_ui + eps_ui,   eps_ui ~ N(0, sigma^2)  (a noisy opinion)

@@ -368,7 +368,7 @@ def test_panel_redraws_when_slider_moves(notebook, notebooks, artifacts):
         explorer.screenshot(path=shot(f"2_after_{key}"))
         assert (value1 > value0) if key == "ArrowRight" else (value1 < value0), \
             f"{notebook}: {key} did not move the slider ({value0:g} -> {value1:g})"
-        # one step may change little (in 03, ranks above 2 differ only in the title), but
+        # one step may change little (a title digit, one bar of 03's factor strengths), but
         # something visible must change: a redrawn title digit is about 70 pixels
         changed = _png_diff(png0, png1)
         assert changed * _pixels(png1) >= 20, (f"{notebook}: slider {value0:g} -> {value1:g}, but "

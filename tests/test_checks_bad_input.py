@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from scipy.special import ndtr
 from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -52,6 +53,8 @@ def damped(train, beta):
 
 
 dev = TOY.users == 3                          # user 3 (Dev) for normal_equations
+THRESHOLDS = np.array([2.269, 2.892, 3.728, 4.697])      # cut points between stars (expected_stars)
+V_UNIT = np.linspace(1.0, 2.0, 6) / np.linalg.norm(np.linspace(1.0, 2.0, 6))     # shrink_factor
 
 # name: (the problem's arguments, the correct answer). Every check of mfedu.checks is here.
 PROBLEMS = {
@@ -87,6 +90,25 @@ PROBLEMS = {
                      (2, {int(i) % 10 for i in SYN.items[SYN.users == 6]})),
     "fold_in_spark": (dict(new_ratings={5: 4.0, 17: 5.0, 23: 2.0, 42: 3.0}, Y=Y_SPARK, reg_param=0.1),
                       user_step(Y_SPARK[[5, 17, 23, 42]], [4.0, 5.0, 2.0, 3.0], 0.1 * 4)),
+    "power_steps": (dict(eigenvalues=np.array([5.0, 1.0, -4.0]), shrink=1e-6), np.log(1e-6) / np.log(0.8)),
+    "expected_stars": (dict(score=2.8, thresholds=THRESHOLDS, sigma=0.8),
+                       1 + float(np.sum(ndtr((2.8 - THRESHOLDS) / 0.8)))),
+    "oracle_bound": (dict(), "e"),
+    "identical_start": (dict(ratings=SYN, item=50, reg_param=0.12), float(SYN.values[SYN.items == 50].mean()) / 1.12),
+    "calibration_slope": (dict(prediction=np.array([0.0, 1.0, 2.0, 3.0]), truth=np.array([0.0, 2.0, 3.0, 7.0])), 2.2),
+    "batch_levels": (dict(users=[0, 1, 0, 2, 1, 2, 0, 3], items=[0, 0, 1, 1, 5, 2, 2, 4]), [1, 2, 2, 3, 3, 4, 5, 1]),
+    "step_regimes": (dict(etas=[2e-3, 3.5e-3, 5e-3, 7e-3, 8e-3], n_ratings=120, lam=10.0),
+                     ["monotone", "monotone", "zigzag", "zigzag", "diverge"]),
+    "symmetric_start": (dict(rank=4), 1),
+    "cg_steps_to_exact": (dict(k=16, n_played=3), 4),
+    "ap_ndcg_one_user": (dict(hits=np.array([0, 1, 1, 0, 0, 1, 0, 0, 0, 0]), n_relevant=4),
+                         ((1 / 2 + 2 / 3 + 3 / 6) / 4, (1 / np.log2(3) + 1 / np.log2(4) + 1 / np.log2(7))
+                          / np.sum(1 / np.log2(np.arange(2, 6))))),
+    "alpha_for_rescaled_counts": (dict(alpha=0.2, lam=30.0, factor=10.0), (0.02, 30.0)),
+    "shrink_factor": (dict(v=V_UNIT, train=TOY, user=0), float(np.sum(V_UNIT[[0, 1, 2, 4]] ** 2))),
+    "factor_strengths": (dict(R=TOY.to_dense(fill=3.0), rank=4, lam=2.5),
+                         np.maximum(np.linalg.svd(TOY.to_dense(fill=3.0), compute_uv=False)[:4] - 2.5, 0.0)),
+    "weight_decay_lambda": (dict(weight_decay=1e-4, n_ratings=80_000), 4.0),
 }
 
 
@@ -401,6 +423,63 @@ BAD_ARGUMENTS = [        # (check, changed arguments, exception, the message sta
     ("fold_in_spark", dict(new_ratings=[(5, 4.0)]), TypeError, "new_ratings"),
     ("fold_in_spark", dict(new_ratings={}), ValueError, "new_ratings"),
     ("fold_in_spark", dict(Y=Y_SPARK[:, :0]), ValueError, "Y"),
+    ("power_steps", dict(eigenvalues=[5.0]), ValueError, "eigenvalues must hold at least two"),
+    ("power_steps", dict(eigenvalues=[5.0, -5.0]), ValueError, "eigenvalues must have one of strictly largest"),
+    ("power_steps", dict(eigenvalues=[5.0, 0.0]), ValueError, "eigenvalues must have a nonzero"),
+    ("power_steps", dict(eigenvalues="5"), TypeError, "eigenvalues"),
+    ("power_steps", dict(shrink=1.0), ValueError, "shrink must be < 1"),
+    ("power_steps", dict(shrink=0.0), ValueError, "shrink must be > 0"),
+    ("power_steps", dict(shrink="1e-6"), TypeError, "shrink"),
+    ("expected_stars", dict(score="2.8"), TypeError, "score must be a real number"),
+    ("expected_stars", dict(thresholds=[3.0, 2.0]), ValueError, "thresholds must be strictly increasing"),
+    ("expected_stars", dict(sigma=0.0), ValueError, "sigma must be > 0"),
+    ("oracle_bound", dict(), None, ""),
+    ("identical_start", dict(item=1682), ValueError, "item must be an int in [0, 1681], got 1682"),
+    ("identical_start", dict(item=50.0), TypeError, "item must be an int"),
+    ("identical_start", dict(reg_param=-0.1), ValueError, "reg_param"),
+    ("identical_start", dict(ratings=None), TypeError, "ratings"),
+    ("identical_start", dict(ratings=Ratings([0], [1], [3.0], 943, 1682)), ValueError, "item must have at least one rating"),
+    ("calibration_slope", dict(truth=np.ones(4)), ValueError, "truth must vary"),
+    ("calibration_slope", dict(prediction=np.ones(4)), ValueError, "prediction must vary"),
+    ("calibration_slope", dict(prediction=[1.0]), ValueError, "truth must have length len(prediction) = 1"),
+    ("calibration_slope", dict(truth="t"), TypeError, "truth"),
+    ("batch_levels", dict(users=[0, 1]), ValueError, "items must have length"),
+    ("batch_levels", dict(users=[], items=[]), ValueError, "users and items must hold at least one rating"),
+    ("batch_levels", dict(users=[-1, 1, 0, 2, 1, 2, 0, 3]), ValueError, "users and items must be ids >= 0"),
+    ("batch_levels", dict(items="abc"), TypeError, "items"),
+    ("step_regimes", dict(etas=[]), ValueError, "etas must be a non-empty"),
+    ("step_regimes", dict(etas=[1e-3, -1e-3]), ValueError, "etas must be a non-empty list of learning rates > 0"),
+    ("step_regimes", dict(etas="0.001"), TypeError, "etas"),
+    ("step_regimes", dict(etas=[1 / 260]), ValueError, "etas must avoid 1/h"),
+    ("step_regimes", dict(n_ratings=1.5), TypeError, "n_ratings must be an int"),
+    ("step_regimes", dict(n_ratings=-1), ValueError, "n_ratings must be an int"),
+    ("step_regimes", dict(lam=-1.0), ValueError, "lam must be >= 0"),
+    ("step_regimes", dict(n_ratings=0, lam=0.0), ValueError, "n_ratings + lam must be > 0"),
+    ("symmetric_start", dict(rank=1), ValueError, "rank must be an int >= 2"),
+    ("symmetric_start", dict(rank=4.0), TypeError, "rank must be an int"),
+    ("cg_steps_to_exact", dict(k=1), ValueError, "k must be an int >= 2"),
+    ("cg_steps_to_exact", dict(k=16.0), TypeError, "k must be an int"),
+    ("cg_steps_to_exact", dict(n_played=16), ValueError, "n_played must be an int in [1, k - 1 = 15]"),
+    ("ap_ndcg_one_user", dict(hits=[0, 2, 1]), ValueError, "hits must be a non-empty list of 0s and 1s"),
+    ("ap_ndcg_one_user", dict(hits="0101"), TypeError, "hits"),
+    ("ap_ndcg_one_user", dict(n_relevant=2), ValueError, "n_relevant must be an int >= 3"),
+    ("alpha_for_rescaled_counts", dict(alpha=0.0), ValueError, "alpha must be > 0"),
+    ("alpha_for_rescaled_counts", dict(factor=1.0), ValueError, "factor must differ from 1"),
+    ("alpha_for_rescaled_counts", dict(factor="10"), TypeError, "factor must be a real number"),
+    ("shrink_factor", dict(v=2 * V_UNIT), ValueError, "v must be a unit vector"),
+    ("shrink_factor", dict(v=V_UNIT[:5]), ValueError, "v must have length train.n_items = 6"),
+    ("shrink_factor", dict(train=TOY.to_dense()), TypeError, "train must be an mfedu.data.Ratings"),
+    ("shrink_factor", dict(user=6), ValueError, "user must be"),
+    ("shrink_factor", dict(user=1.0), TypeError, "user must be an int"),
+    ("shrink_factor", dict(train=Ratings([1], [1], [3.0], 6, 6)), ValueError, "user must have at least one"),                      # a letter answer: no problem arguments
+    ("factor_strengths", dict(R=TOY.to_dense()), ValueError, "R must contain only finite"),
+    ("factor_strengths", dict(R="R"), TypeError, "R"),
+    ("factor_strengths", dict(rank=7), ValueError, "rank must be an int in [1, min(R.shape) = 6]"),
+    ("factor_strengths", dict(rank=2.0), TypeError, "rank must be an int"),
+    ("factor_strengths", dict(lam=-1.0), ValueError, "lam must be >= 0"),
+    ("weight_decay_lambda", dict(weight_decay=0.0), ValueError, "weight_decay must be > 0"),
+    ("weight_decay_lambda", dict(n_ratings=0), ValueError, "n_ratings must be"),
+    ("weight_decay_lambda", dict(half="yes"), TypeError, "half must be"),
 ]
 
 

@@ -16,9 +16,10 @@ BLOCKS = {int(i) % NIB for i in ITEMS}
 
 
 def test_checks_are_exported():
-    assert {"spark_blocks", "fold_in_spark"} <= set(checks.__dict__)
+    assert {"spark_blocks", "fold_in_spark", "identical_start"} <= set(checks.__dict__)
     assert checks.spark_blocks is checks.spark.spark_blocks
     assert checks.fold_in_spark is checks.spark.fold_in_spark
+    assert checks.identical_start is checks.spark.identical_start
 
 
 def test_spark_blocks_case_is_telling():
@@ -112,3 +113,130 @@ def test_fold_in_spark_bad_arguments():
         checks.fold_in_spark(None, {-1: 3.0}, Y, REG)
     with pytest.raises(TypeError, match="new_ratings"):
         checks.fold_in_spark(None, [(5, 4.0)], Y, REG)
+
+
+# ----------------------------------------------------------------------------- 08.2 in float32
+
+def solve32(F, r, w):
+    """The ridge solve done entirely in float32, as a reader who casts Y to float32 would."""
+    F = np.asarray(F, dtype=np.float32)
+    A = F.T @ F + np.float32(w) * np.eye(F.shape[1], dtype=np.float32)
+    return np.linalg.solve(A, F.T @ np.asarray(r, dtype=np.float32))
+
+
+# two nearly parallel columns: cond(Y_u^T Y_u + reg I) ~ 2.5e3, so float32 loses ~1e-4
+_rng = np.random.default_rng(5)
+_b = _rng.normal(size=(SYN.n_items, 1))
+Y_ILL = np.hstack([_b, _b + 1e-2 * _rng.normal(size=(SYN.n_items, 1)),
+                   _rng.normal(size=(SYN.n_items, 1))]).astype(np.float32)
+REG_ILL = 1e-3
+
+
+def test_fold_in_spark_float32_case_is_telling():
+    idx, r = np.array(list(NEW)), np.array(list(NEW.values()))
+    good = ridge(Y_ILL[idx], r, REG_ILL * len(idx))
+    err = np.abs(solve32(Y_ILL[idx], r, REG_ILL * len(idx)) - good)
+    assert not np.allclose(solve32(Y_ILL[idx], r, REG_ILL * len(idx)), good, rtol=1e-5, atol=1e-7)
+    assert 1e-5 < err.max() < 1e-2                  # beyond the tight tolerance, far below the mistakes
+
+
+def test_fold_in_spark_float32():
+    idx, r = np.array(list(NEW)), np.array(list(NEW.values()))
+    n = len(idx)
+    check = lambda a: checks.fold_in_spark(a, NEW, Y_ILL, REG_ILL)
+    verdict(check(ridge(Y_ILL[idx], r, REG_ILL * n)), True, "regParam * n = 0.001 x 5 = 0.005")
+    verdict(check(solve32(Y_ILL[idx], r, REG_ILL * n)), True, "float32 precision", "solves in float64",
+            "np.asarray(Y, dtype=float)")
+    verdict(check(solve32(Y_ILL[idx], r, REG_ILL)), False, "Spark multiplies regParam by the number of ratings",
+            "also show a float32 solve")
+    verdict(check(solve32(Y_ILL[idx], r, REG_ILL * n / 2)), False, "regParam n / 2", "float32")
+    verdict(check(solve32(Y_ILL[idx], r, 0.0)), False)     # cond ~ 1e6: float32 gives noise, never "correct"
+    dense = np.zeros(SYN.n_items)
+    dense[idx] = r
+    verdict(check(solve32(Y_ILL, dense, REG_ILL * n)), False, "use only the rated items", "float32")
+    verdict(check(ridge(Y_ILL[idx], r, REG_ILL * n) + 0.5), False, "reg_param * n * np.eye(k)")
+    verdict(check(ridge(Y_ILL[idx], r, REG_ILL * n).astype(np.float16)), False, "reg_param * n * np.eye(k)")
+
+
+def test_fold_in_spark_float32_well_conditioned():
+    """On the well-conditioned case a float32 solve is within the tight tolerance: plainly correct."""
+    idx, r = np.array(list(NEW)), np.array(list(NEW.values()))
+    verdict(checks.fold_in_spark(solve32(Y[idx], r, REG * len(idx)), NEW, Y, REG), True, "no Spark job needed")
+
+
+# ----------------------------------------------------------------------------- exercise 08.3
+
+ITEM = 7
+MINE = SYN.values[SYN.items == ITEM]
+
+
+def test_identical_start_case_is_telling():
+    assert len(MINE) > 5 and abs(MINE.mean() - SYN.values.mean()) > 0.05
+    lam, n, mean = 0.12, len(MINE), MINE.mean()
+    values = [mean / (1 + lam), mean, MINE.sum() / (n + lam), MINE.sum() / (1 + lam),
+              mean / (1 + lam * n), mean / (1 + lam) ** 2, SYN.values.mean() / (1 + lam)]
+    assert min(abs(a - b) for i, a in enumerate(values) for b in values[i + 1:]) > 1e-2
+
+
+def test_identical_start_matches_a_real_half_step():
+    """The derivation: with every x_u = e, the item half-step gives x_u . y_i = mean_i / (1 + lam)."""
+    from mfedu.als import half_step
+    e = np.full(4, 0.5)                                                 # a unit vector
+    R_items = SYN.to_csr().T.tocsr()
+    Y1 = half_step(R_items, np.tile(e, (SYN.n_users, 1)), 0.12 * np.diff(R_items.indptr))
+    verdict(checks.identical_start(float(Y1[ITEM] @ e), SYN, ITEM, 0.12), True, "rank 1 forever")
+    assert np.allclose(Y1[ITEM], (MINE.mean() / 1.12) * e)
+
+
+def test_identical_start():
+    lam, n, mean = 0.12, len(MINE), MINE.mean()
+    check = lambda a: checks.identical_start(a, SYN, ITEM, lam)
+    verdict(check(None), None, "replace None")
+    verdict(check(mean / (1 + lam)), True, "/ (1 + 0.12)", "rank 1 forever")
+    verdict(check(np.array([mean / (1 + lam)])), True)                        # a 1-element array is fine
+    verdict(check(round(mean / (1 + lam), 4)), True)                          # typed to 4 decimals
+    verdict(check(mean), False, "without the penalty")
+    verdict(check(MINE.sum() / (n + lam)), False, "plain convention", "ALS-WR")
+    verdict(check(MINE.sum() / (1 + lam)), False, "sum of the", "the mean appears")
+    verdict(check(mean / (1 + lam * n)), False, "both carry n_i")
+    verdict(check(mean / (1 + lam) ** 2, ), False, "twice")
+    verdict(check(SYN.values.mean() / (1 + lam)), False, "wrong mean", f"item {ITEM}'s own ratings")
+    verdict(check(0.0), False, "random unit vectors", "does not cancel")
+    verdict(check(mean / (1 + lam) + 0.3), False, "Try y_i = c e")
+    verdict(check(np.full(4, mean / (1 + lam))), False, "one number", "shape (4,)")
+    verdict(check("3.1"), False, "number or an array")
+    verdict(check([1, [2]]), False, "numpy cannot turn")
+    verdict(check(np.nan), False, "NaN")
+    verdict(check(True), False, "True/False")
+
+
+def test_identical_start_worked_answer():
+    """The notebook's exercise 08.3: item 50 of the synthetic training set, regParam 0.12."""
+    from mfedu.data import train_test_split
+    train, _ = train_test_split(make_synthetic(seed=0).explicit, test_fraction=0.2, seed=0)
+    answer = train.values[train.items == 50].mean() / (1 + 0.12)              # the worked answer
+    verdict(checks.identical_start(answer, train, item=50, reg_param=0.12), True, "mean 3.1228")
+
+
+def test_identical_start_bad_arguments():
+    with pytest.raises(ValueError, match="item"):
+        checks.identical_start(None, SYN, SYN.n_items, 0.12)
+    with pytest.raises(TypeError, match="item"):
+        checks.identical_start(None, SYN, 2.0, 0.12)
+    with pytest.raises(ValueError, match="reg_param"):
+        checks.identical_start(None, SYN, ITEM, -1.0)
+    with pytest.raises(TypeError, match="ratings"):
+        checks.identical_start(None, SYN.to_dense(), ITEM, 0.12)
+    unrated = next(i for i in range(SYN.n_items) if i not in set(SYN.items.tolist()))
+    with pytest.raises(ValueError, match="at least one rating"):
+        checks.identical_start(None, SYN, unrated, 0.12)
+
+
+def test_fold_in_spark_singular_mistake_does_not_swallow_answers():
+    """Fewer ratings than factors: the no-penalty system is singular, and must not match anything."""
+    two = {5: 4.0, 17: 5.0}                                     # n = 2 < k = 3
+    idx, r = np.array(list(two)), np.array(list(two.values()))
+    good = ridge(Y[idx], r, REG * 2)
+    verdict(checks.fold_in_spark(good, two, Y, REG), True)
+    verdict(checks.fold_in_spark(good + 0.3, two, Y, REG), False, "reg_param * n * np.eye(k)")
+    verdict(checks.fold_in_spark(np.linalg.pinv(Y[idx].astype(float)) @ r, two, Y, REG), False, "regularisation is missing")

@@ -248,3 +248,22 @@ def test_explorer_set_refuses_none_arrays_and_bools_and_keeps_the_controls():
         assert panel.values() == {"rank": 2, "impute": "user"}
     panel.set(rank=4, impute="item")
     assert panel.current == 4
+
+
+def test_checking_a_model_never_replaces_the_arrays_a_trainer_updates():
+    model = FitResult(np.ones((6, 1)), np.ones((6, 1)), 3.0, np.zeros(6), np.zeros(6))
+    arrays = [model.X, model.Y, model.bu, model.bi]
+    check_fit_result(model)
+    metrics.model_rmse(model, T)
+    assert all(a is b for a, b in zip(arrays, [model.X, model.Y, model.bu, model.bi]))
+
+
+@pytest.mark.parametrize("train", [sgd.gradient_descent, sgd.adam])
+def test_biases_keep_learning_after_the_first_step(train):
+    # a regression: the history's model check once swapped model.bu for a copy after step 1,
+    # so the trainer went on updating an array the model no longer held
+    kw = dict(rank=2, biased=True, lr=1e-3) if train is sgd.gradient_descent else dict(rank=2, biased=True, batch_size=4)
+    steps = "n_iters" if train is sgd.gradient_descent else "n_epochs"
+    one, five = train(T, **kw, **{steps: 1}), train(T, **kw, **{steps: 5})
+    assert not np.allclose(one.bu, five.bu) and not np.allclose(one.bi, five.bi)
+    assert five.history["train_rmse"][-1] < one.history["train_rmse"][-1]

@@ -170,5 +170,5 @@ def test_to_fit_result_maps_ids_to_rows(session):
     assert np.all(result.X[[1, 3]] == 0) and np.all(result.Y[[0, 2, 4]] == 0)
     by_id = {row["id"]: row["features"] for row in model.userFactors.collect()}
     assert np.allclose(result.X[2], by_id[2]) and result.params["regParam"] == 0.1
-    with pytest.raises(ValueError, match="outside 0..n_users-1 = 0..1"):
+    with pytest.raises(ValueError, match=r"model.userFactors has the id 2, outside \[0, n_users\) = \[0, 2\)"):
         mspark.to_fit_result(model, 2, 5)

@@ -5,13 +5,17 @@ a ``Feedback`` that displays as one or two sentences; ``bool(feedback)`` is True
 
 One module per part of the collection, all importable from here (``mfedu.checks.density``):
 ``svd`` (notebooks 00-02), ``mf`` (03-05: the loss, gradients, SGD), ``als`` (06: explicit
-ALS), ``implicit`` (07: implicit ALS, ranking metrics), ``spark`` (08: Spark).
+ALS), ``implicit`` (07-07b: implicit ALS, CG, ranking metrics), ``spark`` (08: Spark); and the
+conceptual exercises of ``start`` (00), ``evd`` (01), ``loss`` (03) and ``gradients`` (04).
 """
 from ._feedback import Feedback
 from .svd import (density, most_rated, singular_values, left_vectors, eckart_young, top_unseen,
-                  user_mean_impute, damped_item_means)
-from .mf import (mf_loss_value, tiny_minimum, dense_loss, item_gradient, bias_step_limit, sgd_update,
-                 plain_lambda)
+                  user_mean_impute, damped_item_means, shrink_factor, calibration_slope)
+from .mf import *          # noqa: F401,F403  (mf_loss_value ... plain_lambda, batch_levels)
 from .als import *          # noqa: F401,F403  (each module lists its checks in __all__)
 from .implicit import *     # noqa: F401,F403
 from .spark import *        # noqa: F401,F403
+from .start import *       # noqa: F401,F403
+from .evd import *         # noqa: F401,F403
+from .loss import *        # noqa: F401,F403
+from .gradients import *   # noqa: F401,F403

@@ -1,4 +1,4 @@
-"""Self-checks for notebooks 00-02: the data, EVD/SVD, truncated-SVD recommendation."""
+"""Self-checks for notebooks 00-02 and appendix A3: the data, EVD/SVD, truncated-SVD recommendation."""
 from __future__ import annotations
 
 import numpy as np
@@ -7,6 +7,10 @@ from .._validate import check_float, check_int, check_matrix, check_vector
 from ..data import Ratings, check_ratings
 from ..svdrec import baseline, impute
 from ._feedback import NOT_ATTEMPTED, Feedback, _as_numbers, _quiet, _start
+
+__all__: list[str] = ["density", "most_rated", "singular_values", "left_vectors", "eckart_young",
+                      "top_unseen", "user_mean_impute", "damped_item_means", "shrink_factor",
+                      "calibration_slope"]
 
 
 # ----------------------------------------------------------------------------- notebook 00
@@ -166,11 +170,19 @@ def eckart_young(answer, s, rank: int) -> Feedback:
 
 @_quiet
 def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
-    """Exercise 02.2: the ids of the n highest-scored items that ``user`` has not rated."""
+    """Exercise 02.2: the ids of the n highest-scored items that ``user`` has not rated, best first.
+
+    Ties in ``scores`` may be broken either way. Mistakes recognised, each by recomputing it:
+    the sort direction (np.argsort is ascending: the lowest scores, or with the rated items
+    masked at -inf, those rated items first; or the right items listed worst first), rated items
+    left in, positions in the array with the rated items deleted (not item ids), an off-by-one
+    slice (n - 1 or n + 1 ids, or the best item skipped), another number of ids than n, and
+    scores returned instead of ids.
+    """
     train = check_ratings(train, "train")
     scores = check_vector(scores, "scores", length=train.n_items, length_name=f"train.n_items = {train.n_items}")
     user = check_int(user, "user", low=0, high=train.n_users - 1)
-    seen = train.items[train.users == user]
+    seen = np.unique(train.items[train.users == user])
     if len(seen) == train.n_items:
         raise ValueError(f"user must have an item left to recommend; user {user} rated all {len(seen)}")
     n = check_int(n, "n", low=1, high=train.n_items - len(seen),
@@ -184,30 +196,60 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
                                "instead of the ids? np.argsort gives ids.")
     if a.dtype.kind not in "iu":              # ints too large for int64 and uint64
         return Feedback(False, f"give item ids, integers from 0 to {len(scores) - 1}.")
-    if a.shape != (n,):
-        return Feedback(False, f"give exactly {n} item ids (shape ({n},)), got shape {a.shape}.")
+    unseen = np.setdiff1d(np.arange(len(scores)), seen)
+    best_first = unseen[np.argsort(-scores[unseen], kind="stable")]       # every unseen item
+    want = best_first[:n]
+    same_items = lambda ids: (len(ids) == n and len(set(ids.tolist())) == n and not np.any(np.isin(ids, seen))
+                              and np.array_equal(np.sort(scores[ids]), np.sort(scores[want])))  # ties
+    if a.ndim != 1:
+        return Feedback(False, f"give a flat list of {n} item ids (shape ({n},)), got shape {a.shape}.")
+    if len(a) != n:
+        if abs(len(a) - n) == 1 and len(a) > 0 and np.all((a >= 0) & (a < len(scores))) \
+                and not np.any(np.isin(a, seen)) \
+                and np.array_equal(np.sort(scores[a])[::-1], scores[best_first[:len(a)]]):
+            return Feedback(False, f"off by one: your {len(a)} ids are the best unseen items, but the "
+                                   f"exercise asks for n = {n}. The slice [:n] holds exactly n items, "
+                                   "positions 0 to n - 1.")
+        return Feedback(False, f"give exactly n = {n} item ids (shape ({n},)), got {len(a)}.")
+    valid = np.all((a >= 0) & (a < len(scores)))
+    if not valid:
+        return Feedback(False, f"item ids run from 0 to {len(scores) - 1}; some of yours are outside.")
+    if same_items(a):
+        if np.all(np.diff(scores[a]) <= 0):
+            return Feedback(True, f"the {n} best unseen items, best first; the {len(seen)} items "
+                                  f"user {user} already rated were left out.")
+        return Feedback(False, "the right items, but list them best first (descending score): "
+                               "np.argsort sorts ascending, so reverse it or sort -scores.")
     masked = scores.copy()
     masked[seen] = -np.inf
-    want = np.argsort(-masked, kind="stable")[:n]
-    if np.array_equal(a, np.argsort(masked, kind="stable")[:n]):
-        return Feedback(False, "np.argsort sorts ascending, so with the rated items at -inf you got "
-                               "them first. Sort descending: np.argsort(-scores).")
-    valid = np.all((a >= 0) & (a < len(scores))) and len(set(a.tolist())) == n
-    if valid and not np.any(np.isin(a, seen)) and \
-            np.array_equal(np.sort(scores[a]), np.sort(scores[want])):    # ties may pick other ids
-        if not np.all(np.diff(scores[a]) <= 0):
-            return Feedback(False, "the right items, but list them best first (descending score).")
-        return Feedback(True, f"the {n} best unseen items, best first; the {len(seen)} items "
-                              f"user {user} already rated were left out.")
+    ascending_masked = np.argsort(masked, kind="stable")[:n]
+    if len(seen) and np.array_equal(a, ascending_masked):
+        return Feedback(False, "np.argsort sorts ascending, so the rated items you set to -inf came "
+                               "first. Sort in descending order (np.argsort(-scores)).")
+    lowest_unseen = best_first[::-1][:n]
+    if np.array_equal(np.sort(a), np.sort(np.argsort(scores, kind="stable")[:n])) \
+            or np.array_equal(np.sort(scores[a]), np.sort(scores[lowest_unseen])):
+        left_in = " (and leave out the rated items)" if np.any(np.isin(a, seen)) else ""
+        return Feedback(False, "these are the LOWEST scores: np.argsort sorts ascending. Sort in "
+                               f"descending order (np.argsort of -scores){left_in}.")
+    if np.array_equal(a, np.argsort(-scores, kind="stable")[:n]) and np.any(np.isin(a, seen)):
+        return Feedback(False, f"descending order is right, but {int(np.isin(a, seen).sum())} of these "
+                               f"items user {user} already rated. Leave them out before sorting "
+                               "(e.g. give them the score -np.inf).")
+    if np.array_equal(a, np.argsort(-scores[unseen], kind="stable")[:n]):
+        return Feedback(False, "these are positions in the array with the rated items removed, not "
+                               "item ids: after np.delete every later item has moved. Map the "
+                               "positions back through the array of unseen ids (unseen[positions]).")
+    if np.array_equal(a, best_first[1:n + 1]):
+        return Feedback(False, "off by one: you skipped the best unseen item. Python counts from 0, "
+                               "so the first n items are [:n], not [1:n + 1].")
     if np.any(np.isin(a, seen)):
         return Feedback(False, f"{int(np.isin(a, seen).sum())} of your items are ones user {user} "
-                               "already rated: set their scores to -inf before sorting.")
-    worst_first = np.argsort(np.where(np.isinf(masked), np.inf, scores), kind="stable")
-    if np.array_equal(np.sort(a), np.sort(worst_first[:n])):
-        return Feedback(False, "these are the LOWEST scores: sort in descending order (np.argsort "
-                               "of -scores).")
-    return Feedback(False, "mask the rated items (scores[seen] = -np.inf), then take "
-                           f"np.argsort(-scores)[:{n}].")
+                               "already rated: leave them out of the ranking.")
+    if len(set(a.tolist())) < n:
+        return Feedback(False, "an item appears twice in your list; each id once.")
+    return Feedback(False, f"these are unseen items, but not the {n} with the highest scores: rank "
+                           "the unseen items by score, highest first, and keep the first n.")
 
 
 @_quiet
@@ -284,3 +326,133 @@ def damped_item_means(answer, train: Ratings, beta: float) -> Feedback:
                                "train.values.mean().")
     return Feedback(False, "use (sum of item i's ratings + beta * mu) / (n_i + beta); items "
                            "with no ratings then get exactly mu.")
+
+
+@_quiet
+def shrink_factor(answer, v, train: Ratings, user: int) -> Feedback:
+    """Exercise 02.4 (derive): by what factor the imputed SVD shrinks a user's vector at rank 1.
+
+    With the item vector v (a unit column of V_k) held fixed, the imputed SVD gives user u
+    x_u = sum_i E_ui v_i = sum_{i in Omega_u} e_ui v_i (E is 0 in the invented cells), while least
+    squares over u's observed ratings only gives x_u^Omega = sum_{Omega_u} e_ui v_i / sum_{Omega_u} v_i^2.
+    The ratio x_u / x_u^Omega is
+
+        sum_{i in Omega_u} v_i^2      (between 0 and 1: v is a unit vector).
+
+    Mistakes recognised: the sum over all n items (always 1), the inverse ratio, the sum over the
+    items u did not rate, a square root too many, v_i not squared (or |v_i|), the share of cells
+    rated n_u / n (right only if v were spread evenly), and the square of the answer.
+    Parameters: ``v`` a unit vector of length train.n_items; ``user`` an int with at least one rating.
+    """
+    train = check_ratings(train, "train")
+    v = check_vector(v, "v", length=train.n_items, length_name=f"train.n_items = {train.n_items}")
+    if not np.isclose(np.linalg.norm(v), 1.0, rtol=0.0, atol=1e-6):
+        raise ValueError(f"v must be a unit vector (a column of V_k), got norm {np.linalg.norm(v):.6g}")
+    user = check_int(user, "user", low=0, high=train.n_users - 1)
+    rated = np.unique(train.items[train.users == user])
+    if len(rated) == 0:
+        raise ValueError(f"user must have at least one training rating; user {user} has none")
+    a, fb = _start(answer, (), "your factor", nan_hint=(
+        "a division by 0? The factor is a sum of squares over the rated items, no division needed."))
+    if fb is not None:
+        return fb
+    a = float(a)
+    want = float(np.sum(v[rated] ** 2))
+    near = lambda x: np.isfinite(x) and np.isclose(a, x, rtol=1e-6, atol=1e-12)
+    if near(want):
+        times = f" ({1 / want:.1f} times too small)" if want > 0 else ""
+        return Feedback(True, f"sum over the {len(rated)} rated items of v_i^2 = {want:.4f}: the invented "
+                              f"zeros pull x_u to {want:.0%} of what user {user}'s own ratings call "
+                              f"for{times} when v is held fixed.")
+    if near(1.0):
+        return Feedback(False, "1 is the sum of v_i^2 over ALL n items (v is a unit vector): the "
+                               "denominator of a fit over every cell. Fitting the observed ratings only "
+                               "divides by the sum over the rated items; the ratio of the two fits is that sum.")
+    if want > 0 and near(1.0 / want):
+        return Feedback(False, "that is x_u^Omega / x_u, the inverse. The question asks for x_u / "
+                               "x_u^Omega, the factor applied to the honest fit: a number below 1.")
+    if near(1.0 - want):
+        return Feedback(False, "that sums v_i^2 over the items the user did NOT rate. In those cells E "
+                               "holds invented zeros, which add nothing to sum_i E_ui v_i; the "
+                               "observed-only fit divides by the sum over the RATED items.")
+    if near(np.sqrt(want)):
+        return Feedback(False, "no square root: least squares for one coefficient x in e_i = x v_i "
+                               "divides by sum v_i^2 itself, not by its root.")
+    if near(np.sum(v[rated])) or near(np.sum(np.abs(v[rated]))):
+        return Feedback(False, "square each v_i: the observed-only fit divides sum e_ui v_i by sum v_i^2 "
+                               "over the rated items.")
+    if near(len(rated) / train.n_items):
+        return Feedback(False, f"n_u / n = {len(rated)}/{train.n_items} would be the factor if v were "
+                               "spread evenly over all items. It is not (it weighs much-rated items "
+                               "more): sum v_i^2 over the items this user rated.")
+    if near(want ** 2):
+        return Feedback(False, "that is the factor squared; the ratio of the two fits is sum v_i^2 "
+                               "over the rated items, once.")
+    return Feedback(False, "write both fits with v fixed: x_u = sum over rated i of e_ui v_i (the "
+                           "zeros add nothing) and x_u^Omega = the same sum divided by sum over rated "
+                           "i of v_i^2; their ratio is a sum of squares over the rated items.")
+
+
+# ----------------------------------------------------------------------------- appendix A3
+
+@_quiet
+def calibration_slope(answer, prediction, truth) -> Feedback:
+    """Exercise A3.1: the calibration slope kappa of predictions c against the truth c*.
+
+    Notebook 02, equation (9): kappa = cov(c, c*) / var(c) = corr(c, c*) sd(c*) / sd(c), the slope of
+    the truth regressed on the prediction. 1 = calibrated (the truth averages c wherever the
+    predictor says c), above 1 too timid (over-shrunk), below 1 too bold (over-dispersed).
+    Mistakes recognised: the reverse regression (prediction on truth, cov / var(c*), which is
+    corr^2 even for a calibrated predictor), 1 / kappa, the spread ratio sd(c) / sd(c*) and its
+    inverse (the correlation left out), the correlation alone, and a regression through the
+    origin (means not subtracted) in either direction. Mixing np.cov's N - 1 with np.var's N
+    (a factor N / (N - 1)) is accepted, with a note.
+    Parameters: ``prediction`` and ``truth`` two 1-D arrays of one length >= 2, neither constant.
+    """
+    c = check_vector(prediction, "prediction")
+    t = check_vector(truth, "truth", length=len(c), length_name=f"len(prediction) = {len(c)}")
+    if len(c) < 2:
+        raise ValueError(f"prediction must hold at least 2 values, got {len(c)}")
+    for name, x in (("prediction", c), ("truth", t)):
+        if not np.std(x) > 0 or not np.isfinite(np.var(x)):
+            raise ValueError(f"{name} must vary (a positive, finite spread), got standard deviation {np.std(x):.3g}")
+    a, fb = _start(answer, (), "your slope", nan_hint=(
+        "a division by 0? kappa divides by the variance of the PREDICTION, which is positive here."))
+    if fb is not None:
+        return fb
+    a = float(a)
+    n = len(c)
+    cov = np.mean((c - c.mean()) * (t - t.mean()))
+    kappa = cov / np.var(c)
+    corr = cov / (np.std(c) * np.std(t))
+    near = lambda x: np.isfinite(x) and np.isclose(a, x, rtol=1e-6, atol=1e-12)
+    verdict = ("too timid (over-shrunk): the truth moves more than the prediction" if kappa > 1.05 else
+               "too bold (over-dispersed): the truth moves less than the prediction" if kappa < 0.95 else
+               "about calibrated")
+    if near(kappa):
+        return Feedback(True, f"kappa = {kappa:.3f}: {verdict}. A calibrated predictor with this "
+                              f"correlation ({corr:.2f}) would spread {corr:.2f} times the truth's "
+                              f"spread; these spread {np.std(c) / np.std(t):.2f} times it.")
+    if near(kappa * n / (n - 1)) or near(kappa * (n - 1) / n):
+        return Feedback(True, f"kappa = {kappa:.3f} ({verdict}). Note: you mixed N - 1 (np.cov's "
+                              "default) with N (np.var's); the difference is tiny here, but use one.")
+    if near(cov / np.var(t)) or near(corr * np.std(c) / np.std(t)):
+        return Feedback(False, "that is the slope of the PREDICTION regressed on the truth, "
+                               "cov(c, c*) / var(c*). It is below 1 even for a calibrated predictor "
+                               "(it equals corr^2 there). Calibration asks the reverse: regress the "
+                               "truth on the prediction, cov(c, c*) / var(c).")
+    if kappa != 0 and near(1 / kappa):
+        return Feedback(False, "that is 1 / kappa, upside down: kappa = corr(c, c*) * sd(c*) / sd(c).")
+    if near(np.std(c) / np.std(t)):
+        return Feedback(False, "that is the spread ratio sd(c) / sd(c*). On its own it does not judge "
+                               "calibration: a calibrated predictor has spread ratio = corr. "
+                               "kappa = corr / (spread ratio).")
+    if near(np.std(t) / np.std(c)):
+        return Feedback(False, "sd(c*) / sd(c) leaves out the correlation: kappa = corr(c, c*) * sd(c*) / sd(c).")
+    if near(corr):
+        return Feedback(False, "that is the correlation alone; multiply by sd(truth) / sd(prediction).")
+    if near(np.sum(c * t) / np.sum(c ** 2)) or near(np.sum(c * t) / np.sum(t ** 2)):
+        return Feedback(False, "subtract the means first: equation (9) uses the covariance and the "
+                               "variance, not sums of plain products (a regression through the origin).")
+    return Feedback(False, "kappa = cov(c, c*) / var(c): with c* in true_c, np.cov(c, true_c)[0, 1] / "
+                           "np.var(c, ddof=1), or np.corrcoef(c, true_c)[0, 1] * true_c.std() / c.std().")

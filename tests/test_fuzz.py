@@ -1,7 +1,3 @@
-# PENDING (issue 13): not collected by pytest (its name does not start with test_) because it
-# still finds about 190 contract violations; run it with
-#   .venv/bin/python -m pytest -q -p no:cacheprovider tests/fuzz_pending_issue13.py
-# and rename it to tests/test_fuzz.py once it passes.
 """Fuzz test of the input contract: every public function of mfedu, given ONE hostile argument
 (every other argument valid), either
 
@@ -63,6 +59,7 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 import numpy as np
+from scipy.special import ndtr
 import pytest
 import scipy.sparse as sp
 from hypothesis import Phase, given, settings
@@ -1165,6 +1162,50 @@ check_spec("left_vectors", checks.left_vectors, correct(answer=lambda: _U, B=B43
            {"B": matrix(B43), "s": vector(_S), "Vt": matrix(_VT)})
 check_spec("eckart_young", checks.eckart_young, correct(answer=lambda: float(np.sqrt(np.sum(S4[2:] ** 2))), s=S4, rank=2),
            {"s": vector(S4, aligned=False), "rank": int_arg(2)})
+check_spec("power_steps", checks.power_steps,
+           correct(answer=lambda: float(np.log(1e-6) / np.log(0.8)), eigenvalues=np.array([5.0, 1.0, -4.0]), shrink=1e-6),
+           {"eigenvalues": vector([5.0, 1.0, -4.0], aligned=False), "shrink": float_arg(1e-6)})
+_T4 = np.array([2.269, 2.892, 3.728, 4.697])
+check_spec("expected_stars", checks.expected_stars,
+           correct(answer=lambda: 1 + float(np.sum(ndtr((2.8 - _T4) / 0.8))), score=2.8, thresholds=_T4, sigma=0.8),
+           {"score": float_arg(2.8), "thresholds": vector(_T4, aligned=False), "sigma": float_arg(0.8)})
+check_spec("oracle_bound", checks.oracle_bound, correct(answer=lambda: "e"), {})
+check_spec("identical_start", checks.identical_start,
+           correct(answer=lambda: float(T.values[T.items == 2].mean()) / 1.12, ratings=T, item=2, reg_param=0.12),
+           {"ratings": ratings_arg(T), "item": int_arg(2), "reg_param": float_arg(0.12)})
+_PRED4, _TRUE4 = np.array([0.0, 1.0, 2.0, 3.0]), np.array([0.0, 2.0, 3.0, 7.0])
+check_spec("calibration_slope", checks.calibration_slope, correct(answer=lambda: 2.2, prediction=_PRED4, truth=_TRUE4),
+           {"prediction": vector(_PRED4), "truth": vector(_TRUE4)})
+_BU, _BI = np.array([0, 1, 0, 2, 1, 2, 0, 3]), np.array([0, 0, 1, 1, 5, 2, 2, 4])
+check_spec("batch_levels", checks.batch_levels, correct(answer=lambda: [1, 2, 2, 3, 3, 4, 5, 1], users=_BU, items=_BI),
+           {"users": ids(_BU, 4, bounded=False), "items": ids(_BI, 6, bounded=False)})
+check_spec("step_regimes", checks.step_regimes,
+           correct(answer=lambda: ["monotone", "monotone", "zigzag", "zigzag", "diverge"],
+                   etas=[2e-3, 3.5e-3, 5e-3, 7e-3, 8e-3], n_ratings=120, lam=10.0),
+           {"etas": vector([2e-3, 3.5e-3, 5e-3, 7e-3, 8e-3], aligned=False), "n_ratings": int_arg(120),
+            "lam": float_arg(10.0)})
+check_spec("symmetric_start", checks.symmetric_start, correct(answer=lambda: 1, rank=4), {"rank": int_arg(4)})
+check_spec("cg_steps_to_exact", checks.cg_steps_to_exact, correct(answer=lambda: 4, k=16, n_played=3),
+           {"k": int_arg(16), "n_played": int_arg(3)})
+_HITS = np.array([0, 1, 1, 0, 0, 1, 0, 0, 0, 0])
+check_spec("ap_ndcg_one_user", checks.ap_ndcg_one_user,
+           correct(answer=lambda: ((1 / 2 + 2 / 3 + 3 / 6) / 4, (1 / np.log2(3) + 1 / np.log2(4) + 1 / np.log2(7))
+                                   / np.sum(1 / np.log2(np.arange(2, 6)))), hits=_HITS, n_relevant=4),
+           {"hits": ids(_HITS, 2, aligned=False), "n_relevant": int_arg(4)})
+check_spec("alpha_for_rescaled_counts", checks.alpha_for_rescaled_counts,
+           correct(answer=lambda: (0.02, 30.0), alpha=0.2, lam=30.0, factor=10.0),
+           {"alpha": float_arg(0.2), "lam": float_arg(30.0), "factor": float_arg(10.0)})
+_V6 = np.linspace(1.0, 2.0, 6) / np.linalg.norm(np.linspace(1.0, 2.0, 6))
+check_spec("shrink_factor", checks.shrink_factor,
+           correct(answer=lambda: float(np.sum(_V6[T.items[T.users == 0]] ** 2)), v=_V6, train=T, user=0),
+           {"v": vector(_V6), "train": ratings_arg(T), "user": int_arg(0)})
+_R66 = T.to_dense(fill=3.0)
+check_spec("factor_strengths", checks.factor_strengths,
+           correct(answer=lambda: np.maximum(np.linalg.svd(_R66, compute_uv=False)[:4] - 2.5, 0.0), R=_R66, rank=4, lam=2.5),
+           {"R": matrix(_R66), "rank": int_arg(4), "lam": float_arg(2.5)})
+check_spec("weight_decay_lambda", checks.weight_decay_lambda,
+           correct(answer=lambda: 4.0, weight_decay=1e-4, n_ratings=80_000, half=False),
+           {"weight_decay": float_arg(1e-4), "n_ratings": int_arg(80_000), "half": bool_arg(False)})
 SCORES6 = np.array([0.5, 2.0, 1.0, 3.0, -1.0, 0.0])
 
 
