@@ -108,7 +108,7 @@ def explicit_accuracy():
     weighted, k, lam = min(scores, key=scores.get)
     print(f"validation choice among {len(grid)} settings: weighted={weighted}, rank={k}, "
           f"lam={lam} (validation RMSE {scores[(weighted, k, lam)]:.4f})")
-    line(f"chosen on validation, refit on train", als.als_explicit(
+    line("chosen on validation, refit on train", als.als_explicit(
         train, rank=k, lam=lam, weighted=weighted, biased=True, test=test))
     print("target: within 3% of the oracle")
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from mfedu import linalg, metrics, svdrec
+from mfedu import linalg, svdrec
 from mfedu.data import Ratings, toy
 from mfedu.metrics import (auc, expected_percentile_rank, map_at_k, mae, model_rmse, ndcg_at_k,
                            precision_at_k, ranking_metrics, recall_at_k, rmse)

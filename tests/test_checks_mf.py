@@ -20,7 +20,8 @@ def test_every_check_reports_not_attempted(problem):
     results = [checks.mf_loss_value(None, r, X, Y, 0.5, 3.0, bu, bi), checks.tiny_minimum(None, 2.0, 0.5),
                checks.item_gradient(None, r, X, Y, 0.5, 3), checks.bias_step_limit(None, 197, 10.0),
                checks.sgd_update(None, 5.0, X[0], Y[0], 0.0, 0.0, 3.0, 0.05, 0.1),
-               checks.plain_lambda(None, 0.12, 85)]
+               checks.plain_lambda(None, 0.12, 85),
+               checks.mf.batch_levels(None, [0, 1, 0], [0, 0, 1])]
     assert all(fb.ok is None and "replace None" in fb.message for fb in results)
 
 
@@ -103,7 +104,7 @@ def test_sgd_update(problem):
     stale = (*right[:3], y + lr * (e * x_new - lam * y))
     assert "NEW x_u" in checks.sgd_update(stale, r, x, y, 0.0, 0.0, mu, lr, lam).message
     doubled = (2 * lr * e, *right[1:])
-    assert "absorbs the factor 2" in checks.sgd_update(doubled, r, x, y, 0.0, 0.0, mu, lr, lam).message
+    assert "twice the step" in checks.sgd_update(doubled, r, x, y, 0.0, 0.0, mu, lr, lam).message
     assert "tuple" in checks.sgd_update(3.0, r, x, y, 0.0, 0.0, mu, lr, lam).message
     halved = (lr * e / 2, lr * e / 2, x + lr / 2 * (e * y - lam * x), y + lr / 2 * (e * x - lam * y))
     assert "not lr / 2" in checks.sgd_update(halved, r, x, y, 0.0, 0.0, mu, lr, lam).message
@@ -113,6 +114,94 @@ def test_sgd_update(problem):
     assert "lost its penalty" in checks.sgd_update(no_penalty, r, x, y, 0.0, 0.0, mu, lr, lam).message
 
 
+def test_sgd_update_names_the_missing_part_of_the_error(problem):
+    _, X, Y, _, _ = problem
+    x, y, b_u, b_i, lr, lam, mu, r = X[1], Y[2], 0.3, -0.4, 0.05, 0.1, 3.5, 5.0
+
+    def update(e):                        # equation (2) with the error e
+        return (b_u + lr * (e - lam * b_u), b_i + lr * (e - lam * b_i),
+                x + lr * (e * y - lam * x), y + lr * (e * x - lam * y))
+
+    e = r - (mu + b_u + b_i + x @ y)
+    assert checks.sgd_update(update(e), r, x, y, b_u, b_i, mu, lr, lam)
+    cases = {r - (b_u + b_i + x @ y): "leaves out mu",
+             r - (mu + x @ y): "leaves out the biases",
+             r - x @ y: "full prediction",
+             r - (mu + b_u + b_i): "leaves out x_u . y_i",
+             -e: "sign is off"}
+    for e_wrong, words in cases.items():
+        fb = checks.sgd_update(update(e_wrong), r, x, y, b_u, b_i, mu, lr, lam)
+        assert not fb and words in fb.message, (words, fb)
+    # junk answers: a Feedback, never an exception
+    for junk in ("abc", (1, 2), (1.0, 2.0, "x", y), (np.nan, 0.0, x, y), (1.0, 2.0, x[:1], y), None):
+        fb = checks.sgd_update(junk, r, x, y, b_u, b_i, mu, lr, lam)
+        assert isinstance(fb, checks.Feedback) and not fb
+
+
 def test_plain_lambda():
     assert checks.plain_lambda(0.12 * 85, 0.12, 85)
+    assert checks.plain_lambda(10.2, 0.12, 85)
     assert "multiply" in checks.plain_lambda(0.12 / 85, 0.12, 85).message
+    for answer, words in [(20.4, "twice 10.2"), (5.1, "half of 10.2"), (0.12, "counted n_u times"),
+                          (3.0, "set lam_plain")]:
+        fb = checks.plain_lambda(answer, 0.12, 85)
+        assert not fb and words in fb.message, (answer, fb)
+    for junk in ("ten", [1.0, 2.0], np.nan, True, 1 + 2j):
+        fb = checks.plain_lambda(junk, 0.12, 85)
+        assert isinstance(fb, checks.Feedback) and fb.ok is False
+    with pytest.raises(ValueError, match="lam_sgd"):
+        checks.plain_lambda(1.0, -0.1, 85)
+    with pytest.raises(TypeError, match="n_u"):
+        checks.plain_lambda(1.0, 0.12, 8.5)
+
+
+# exercise 3 of notebook 05 (toy ids): Ana-Alien, Ben-Alien, Ana-Blade Runner, Chloe-Blade Runner,
+# Ben-Titanic, Chloe-The Matrix, Ana-The Matrix, Dev-Amelie
+USERS, ITEMS = [0, 1, 0, 2, 1, 2, 0, 3], [0, 0, 1, 1, 5, 2, 2, 4]
+LEVELS = [1, 2, 2, 3, 3, 4, 5, 1]
+
+
+def test_batch_levels_accepts_equation_4():
+    fb = checks.mf.batch_levels(LEVELS, USERS, ITEMS)
+    assert fb and "5 batches" in fb.message
+    assert checks.mf.batch_levels(np.array(LEVELS, dtype=float), USERS, ITEMS)
+    assert checks.mf.batch_levels(tuple(LEVELS), np.array(USERS), np.array(ITEMS))
+
+
+def test_batch_levels_diagnoses():
+    cases = [([0, 1, 1, 2, 2, 3, 4, 0], "off by one"),
+             ([1, 1, 2, 1, 2, 2, 3, 1], "only the previous rating of the USER"),
+             ([1, 2, 1, 2, 1, 1, 2, 1], "only the previous rating of the ITEM"),
+             ([1, 2, 2, 3, 3, 4, 7, 1], "MAX of the two"),
+             ([1, 2, 2, 1, 1, 2, 3, 1], "first batch where it fits"),
+             ([1, 2, 2, 3, 3, 4, 4, 1], "ratings 5 and 6 (counting from 0) share their item"),
+             ([1, 1, 2, 3, 3, 4, 5, 1], "ratings 0 and 1 (counting from 0) share their item, and rating 1 is in the same batch"),
+             ([1, 2, 2, 3, 3, 4, 5, 2], "as EARLY as possible: rating 7"),
+             ([1, 2, 2, 3, 3, 5, 6, 1], "rating 5 (counting from 0) can go to level 4"),
+             ([1.5] * 8, "whole numbers"),
+             ([-1, 2, 2, 3, 3, 4, 5, 1], "levels start at 1"),
+             ([1, 2, 3], "shape (8,)"),
+             ([1, 2, 2, 3, 3, 4, 5, np.nan], "NaN")]
+    for answer, words in cases:
+        fb = checks.mf.batch_levels(answer, USERS, ITEMS)
+        assert fb.ok is False and words in fb.message, (answer, fb)
+
+
+def test_batch_levels_junk_and_bad_problems():
+    for junk in ("1 2 2 3", {"a": 1}, [[1, 2], [3]], True, [1 + 1j] * 8):
+        fb = checks.mf.batch_levels(junk, USERS, ITEMS)
+        assert isinstance(fb, checks.Feedback) and fb.ok is False
+    assert checks.mf.batch_levels(None, USERS, ITEMS).ok is None
+    with pytest.raises(ValueError, match="items"):
+        checks.mf.batch_levels(LEVELS, USERS, ITEMS[:-1])
+    with pytest.raises(ValueError, match="ids >= 0"):
+        checks.mf.batch_levels(LEVELS, [-1] + USERS[1:], ITEMS)
+    with pytest.raises(ValueError, match="at least one"):
+        checks.mf.batch_levels([], [], [])
+    with pytest.raises(TypeError, match="users must hold integers"):
+        checks.mf.batch_levels(LEVELS, [0.5] + USERS[1:], ITEMS)
+
+
+def test_mf_lists_its_checks():
+    assert set(checks.mf.__all__) >= {"sgd_update", "plain_lambda", "batch_levels"}
+    assert all(callable(getattr(checks.mf, name)) for name in checks.mf.__all__)

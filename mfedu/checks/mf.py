@@ -6,8 +6,12 @@ import numpy as np
 from .._validate import check_float, check_int, check_matrix, check_vector
 from ..data import Ratings, check_ratings
 from ..loss import gradients, mf_loss
+from ..sgd import conflict_free_batches
 from ..sgd import sgd_update as mfedu_sgd_update
 from ._feedback import NOT_ATTEMPTED, Feedback, _as_numbers, _part, _quiet, _start
+
+__all__ = ["mf_loss_value", "tiny_minimum", "dense_loss", "item_gradient", "bias_step_limit",
+           "sgd_update", "plain_lambda", "batch_levels"]
 
 MAX_N_U = 10**9          # a bound for a user's number of ratings n_u (the arithmetic stays in float64)
 
@@ -233,7 +237,13 @@ def bias_step_limit(answer, n_u: int, lam: float) -> Feedback:
 @_quiet
 def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float, lr: float,
                lam: float) -> Feedback:
-    """Exercise 05.1: one SGD update (b_u, b_i, x_u, y_i) <- ..., x_u and y_i from old values."""
+    """Exercise 05.1: one SGD update (b_u, b_i, x_u, y_i) <- ..., x_u and y_i from old values.
+
+    The update is notebook 05's eq. (2), a step of lr against the gradient of l_ui (its eq. (1),
+    which carries a 1/2). Diagnosed: y_i computed from the new x_u; x_u and y_i swapped; half or
+    twice the step; an error e_ui that leaves out mu, the biases, both, or x_u . y_i; the wrong
+    sign; a missing penalty; x_u moved along itself.
+    """
     r_ui, mu = check_float(r_ui, "r_ui"), check_float(mu, "mu")
     b_u, b_i = check_float(b_u, "b_u"), check_float(b_i, "b_i")
     x_u = check_vector(x_u, "x_u")
@@ -261,12 +271,29 @@ def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float,
         return Feedback(False, "x_u and y_i are swapped in your tuple: return (b_u, b_i, x_u, y_i).")
     step = want[0] - b_u                  # the correct change of b_u
     if np.isclose(parts[0], b_u + step / 2):
-        return Feedback(False, "that is half the step: equation (2) already absorbs the factor 2 of the "
-                               "gradient, so use lr itself, not lr / 2.")
+        return Feedback(False, "that is half the step: (2) is a step of lr against the gradient of "
+                               "l_ui, whose 1/2 cancels the 2 of the square; use lr itself, not lr / 2.")
     if np.isclose(parts[0], b_u + 2 * step):
-        return Feedback(False, "equation (2) absorbs the factor 2 into lr: use lr, not 2 lr.")
-    if np.isclose(parts[0], b_u + lr * ((r_ui - x_u @ y_i) - lam * b_u)):
-        return Feedback(False, "the error must use the full prediction mu + b_u + b_i + x_u . y_i.")
+        return Feedback(False, "that is twice the step: the 1/2 in l_ui (1) cancels the 2 of the "
+                               "square, so (2) uses lr, not 2 lr.")
+    # b_u's new value gives away the error the answer used: b_u + lr (e' - lam b_u)
+    e_used = (parts[0] - b_u) / lr + lam * b_u
+    wrong_errors = [
+        (r_ui - (b_u + b_i + x_u @ y_i), "your error leaves out mu: e_ui = r_ui - (mu + b_u + b_i + "
+                                         f"x_u . y_i); without mu = {mu:g} every error is about "
+                                         "that much too large."),
+        (r_ui - (mu + x_u @ y_i), "your error leaves out the biases: the prediction is "
+                                  "mu + b_u + b_i + x_u . y_i, with the OLD b_u and b_i."),
+        (r_ui - x_u @ y_i, "the error must use the full prediction mu + b_u + b_i + x_u . y_i; yours "
+                           "used x_u . y_i alone."),
+        (r_ui - (mu + b_u + b_i), "your error leaves out x_u . y_i: the prediction is "
+                                  "mu + b_u + b_i + x_u . y_i."),
+        (-e, "the sign is off: with e_ui = r_ui - r̂_ui the biases move by +lr (e_ui - lam b), "
+             "towards the rating."),
+    ]
+    for e_wrong, message in wrong_errors:
+        if not np.isclose(e_wrong, e) and np.isclose(e_used, e_wrong):
+            return Feedback(False, message)
     if np.isclose(parts[0], b_u - lr * (e - lam * b_u)):
         return Feedback(False, "the sign is off: with e_ui = r_ui - r̂_ui the biases move by "
                                "+lr (e_ui - lam b), towards the rating.")
@@ -288,7 +315,12 @@ def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float,
 
 @_quiet
 def plain_lambda(answer, lam_sgd: float, n_u: int) -> Feedback:
-    """Exercise 05.2: lam_sgd n_u ||x_u||^2 equals lam_plain ||x_u||^2 when lam_plain = lam_sgd n_u."""
+    """Exercise 05.2: lam_sgd n_u ||x_u||^2 equals lam_plain ||x_u||^2 when lam_plain = lam_sgd n_u.
+
+    Both losses (the plain one of notebooks 03-04 and the weighted (3) of notebook 05) weigh the
+    squared errors alike, so their penalty terms compare directly. Diagnosed: dividing by n_u, a
+    factor 2 either way (from the 1/2 in l_ui or a gradient's 2), and keeping lam_sgd unchanged.
+    """
     lam_sgd = check_float(lam_sgd, "lam_sgd", low=0.0, low_open=True)
     n_u = check_int(n_u, "n_u", low=1, high=MAX_N_U, high_text="10**9")
     a, fb = _start(answer, (), "lambda")
@@ -298,7 +330,117 @@ def plain_lambda(answer, lam_sgd: float, n_u: int) -> Feedback:
     if np.isclose(a, want, rtol=1e-6, atol=0.0):
         return Feedback(True, f"{lam_sgd:g} x {n_u} = {want:g}: the same number means very different "
                               "strengths in the two conventions.")
-    if np.isclose(a, lam_sgd / n_u, rtol=1e-6):
-        return Feedback(False, "the weighted penalty is LARGER (n_u copies of it), so the plain lambda "
-                               "must be larger too: multiply.")
+    mistakes = [
+        (lam_sgd / n_u, "the weighted penalty is LARGER (n_u copies of it), so the plain lambda must be "
+                        "larger too: multiply."),
+        (2 * want, f"that is twice {want:g}. Both losses weigh the squared errors the same way, so "
+                   "compare their penalties directly: no factor 2 enters (the 1/2 of l_ui in (1) "
+                   "multiplies the errors too, and cancels; so does the 2 of a gradient)."),
+        (want / 2, f"that is half of {want:g}. The 1/2 in l_ui (1) multiplies the squared errors as "
+                   "well as the penalty, so it cancels: compare lam n_u ||x_u||^2 with "
+                   "lam_plain ||x_u||^2 directly."),
+        (lam_sgd, "that keeps the number; but in (3) the penalty of user u is counted n_u times, once "
+                  "per rating: the same lambda is a much stronger penalty there."),
+    ]
+    for value, message in mistakes:
+        if n_u > 1 or value != lam_sgd:
+            if np.isclose(a, value, rtol=1e-6):
+                return Feedback(False, message)
     return Feedback(False, "set lam_plain ||x_u||^2 equal to lam_sgd n_u ||x_u||^2 and solve.")
+
+
+def _levels(users: np.ndarray, items: np.ndarray, use_user: bool = True, use_item: bool = True,
+            combine=max) -> np.ndarray:
+    """Level of each rating: 1 + combine(last level of its user, last level of its item),
+    with either side left out when ``use_user``/``use_item`` is False (the diagnosed slips)."""
+    last_u, last_i, out = {}, {}, []
+    for u, i in zip(users.tolist(), items.tolist()):
+        lu = last_u.get(u, 0) if use_user else 0
+        li = last_i.get(i, 0) if use_item else 0
+        level = 1 + combine(lu, li)
+        out.append(level)
+        if use_user:
+            last_u[u] = level
+        if use_item:
+            last_i[i] = level
+    return np.array(out, dtype=float)
+
+
+def _first_fit(users: np.ndarray, items: np.ndarray) -> np.ndarray:
+    """Each rating in the first batch that holds neither its user nor its item (order ignored)."""
+    batches, out = [], []
+    for u, i in zip(users.tolist(), items.tolist()):
+        for b, (us, its) in enumerate(batches):
+            if u not in us and i not in its:
+                us.add(u), its.add(i)
+                out.append(b + 1)
+                break
+        else:
+            batches.append(({u}, {i}))
+            out.append(len(batches))
+    return np.array(out, dtype=float)
+
+
+@_quiet
+def batch_levels(answer, users, items) -> Feedback:
+    """Exercise 05.3: the level (batch number) of each rating by notebook 05's eq. (4),
+        level(j) = 1 + max(level of the previous rating of u_j, level of the previous rating of i_j),
+    for ratings visited in the order given (``users[j]``, ``items[j]``), levels counted from 1.
+
+    Diagnosed: counting from 0; following only the user's or only the item's previous rating;
+    1 + sum instead of 1 + max; putting each rating in the first batch where it fits (which can
+    move it before an earlier rating of its user or item); any other schedule that changes the
+    order of two ratings sharing a user or an item, or puts them in one batch (named); and a valid
+    schedule that is not (4)'s earliest one.
+    """
+    users = check_vector(users, "users", dtype=np.int64)
+    items = check_vector(items, "items", dtype=np.int64, length=len(users),
+                         length_name=f"len(users) = {len(users)}")
+    if len(users) == 0:
+        raise ValueError("users and items must hold at least one rating")
+    if min(users.min(), items.min()) < 0:
+        raise ValueError("users and items must be ids >= 0")
+    a, fb = _start(answer, (len(users),), "the levels")
+    if fb is not None:
+        return fb
+    want = np.zeros(len(users))
+    for level, members in enumerate(conflict_free_batches(users, items), 1):
+        want[members] = level
+    if np.array_equal(a, want):
+        return Feedback(True, f"{int(want.max())} batches; along each user's ratings and each item's, "
+                              "the levels strictly increase, and no batch holds a user or an item twice.")
+    if not np.array_equal(a, np.round(a)):
+        return Feedback(False, "levels are whole numbers: batch 1, 2, 3, ...")
+    if np.array_equal(a, want - 1):
+        return Feedback(False, "off by one: the first rating gets level 1 (a missing previous rating "
+                               "counts as level 0, and (4) adds 1).")
+    mistakes = [
+        (_levels(users, items, use_item=False), "you followed only the previous rating of the USER; "
+                                                "the previous rating of the item must come first too: "
+                                                "take the max of both levels."),
+        (_levels(users, items, use_user=False), "you followed only the previous rating of the ITEM; "
+                                                "the previous rating of the user must come first too: "
+                                                "take the max of both levels."),
+        (_levels(users, items, combine=lambda p, q: p + q), "(4) takes 1 + the MAX of the two "
+                                                            "previous levels, not 1 + their sum."),
+        (_first_fit(users, items), "you put each rating in the first batch where it fits. But the "
+                                   "batches run in order, so a rating must come AFTER the earlier "
+                                   "ratings of its user and its item: its level is above both of theirs."),
+    ]
+    for value, message in mistakes:
+        if np.array_equal(a, value):
+            return Feedback(False, message)
+    if a.min() < 1:
+        return Feedback(False, "levels start at 1: batch 1 is the first batch.")
+    for j in range(len(users)):                  # the first pair whose order or batch is wrong
+        for j2 in range(j):
+            shared = ("user" if users[j2] == users[j] else "item" if items[j2] == items[j] else None)
+            if shared and a[j] <= a[j2]:
+                where = "the same batch" if a[j] == a[j2] else "an earlier batch"
+                return Feedback(False, f"ratings {j2} and {j} (counting from 0) share their {shared}, "
+                                       f"and rating {j} is in {where} (level {a[j]:g} vs {a[j2]:g}); it "
+                                       f"must come after rating {j2}: give it a higher level.")
+    j = int(np.flatnonzero(a != want)[0])
+    return Feedback(False, f"your batches are conflict-free and keep the order, so they would give "
+                           f"the same result; but (4) puts each rating as EARLY as possible: rating "
+                           f"{j} (counting from 0) can go to level {want[j]:g}, not {a[j]:g}.")
