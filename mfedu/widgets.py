@@ -179,7 +179,7 @@ def _move(name: str, w: widgets.ValueWidget, value) -> None:
         values = [o[1] if isinstance(o, tuple) else o for o in w.options]
         # only an option itself (None would mean "nothing selected", and a one-element numpy
         # array of an option compares equal to it)
-        if not any(isinstance(value, type(o)) and value == o for o in values):
+        if not any(_same_kind(value, o) and value == o for o in values):
             raise ValueError(f"{name} must be {_allowed(w)}, got {value!r}")
     elif isinstance(value, bool) and not isinstance(w.value, bool):
         raise TypeError(f"{name} must be {_allowed(w)}, got {value!r}")
@@ -190,6 +190,15 @@ def _move(name: str, w: widgets.ValueWidget, value) -> None:
         raise error(f"{name} must be {_allowed(w)}, got {value!r}") from None
     if w.value != (tuple(value) if isinstance(value, list) else value):
         raise ValueError(f"{name} must be {_allowed(w)}, got {value!r}")
+
+
+def _same_kind(value, option) -> bool:
+    """Whether ``value`` may stand for ``option``: the same type (np.str_ for str), or both real
+    numbers (np.int64 4 for the option 4, 0.5 for np.float64 0.5), but never a bool for a number
+    or an array for anything."""
+    def real(x):
+        return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+    return isinstance(value, type(option)) or (real(value) and real(option))
 
 
 def _check_signature(f, name: str, call: str, args: tuple = (), kwargs: dict | None = None) -> None:

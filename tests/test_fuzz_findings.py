@@ -248,6 +248,12 @@ def test_explorer_set_refuses_none_arrays_and_bools_and_keeps_the_controls():
         assert panel.values() == {"rank": 2, "impute": "user"}
     panel.set(rank=4, impute="item")
     assert panel.current == 4
+    steps = Explorer(lambda lr: lr, lambda fig, r, prev: None,
+                     {"lr": widgets.SelectionSlider(options=[1e-3, 4e-3], value=1e-3)})
+    steps.set(lr=np.float64(4e-3))                 # a numpy number stands for an equal option
+    assert steps.current == 4e-3
+    with pytest.raises(ValueError, match="lr must be one of its options"):
+        steps.set(lr=True)
 
 
 def test_checking_a_model_never_replaces_the_arrays_a_trainer_updates():
