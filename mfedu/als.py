@@ -243,7 +243,8 @@ def _fold_in(items, values, Y, lam, weighted, mu, bi, alpha, confidence, eps):
         reg = lam * np.count_nonzero(played) if weighted else lam
         try:
             return implicit_user_step(Y, items[played], c, reg), 0.0
-        except ValueError as e:                 # the solve overflowed: say which inputs are ours
+        except ValueError as e:     # every input was validated above, so only the solve's
+            # overflow (check_solution) can raise here: name fold_in's own arguments instead
             raise ValueError(f"fold_in overflowed: alpha, lam, Y or the counts of "
                              f"ratings_of_new_user are too large for float64 arithmetic (the "
                              f"confidences reach {c.max():.3g}); keep alpha r and the factors "
