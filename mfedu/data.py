@@ -25,8 +25,8 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import (check_bool, check_float, check_folder, check_ids, check_int, check_vector,
-                        format_bytes)
+from ._validate import (check_bool, check_choice, check_float, check_folder, check_ids, check_int,
+                        check_vector, format_bytes)
 
 # The committed synthetic sets ship inside the package (mfedu/data_files/), so every install
 # (editable, `pip install .`, a wheel) has them. The repository's data/ folder holds their
@@ -64,6 +64,9 @@ class Ratings:
         are allowed (they exist but are unobserved).
     user_labels, item_labels : sequence of str, optional
         Names for display (``item_labels[i]`` is the title of item i), one per user / item.
+    times : int array of shape (|Omega|,), optional
+        When each entry was made, in whole seconds (MovieLens: seconds since 1970-01-01 UTC);
+        ``times[j]`` goes with entry j. None (the default) for data without timestamps.
 
     Every argument is checked (TypeError or ValueError naming it). The arrays are stored
     read-only: a Ratings never changes after it is built.
@@ -76,6 +79,7 @@ class Ratings:
     n_items: int
     user_labels: tuple[str, ...] | None = None
     item_labels: tuple[str, ...] | None = None
+    times: np.ndarray | None = None
 
     def __post_init__(self):
         n_users = check_size(self.n_users, "n_users", "user")
@@ -95,7 +99,11 @@ class Ratings:
         for name, labels, n in (("user_labels", self.user_labels, n_users),
                                 ("item_labels", self.item_labels, n_items)):
             object.__setattr__(self, name, _check_labels(labels, name, n))
-        for name, arr in (("users", users), ("items", items), ("values", values)):
+        arrays = [("users", users), ("items", items), ("values", values)]
+        if self.times is not None:
+            arrays.append(("times", check_vector(self.times, "times", dtype=np.int64, length=len(values),
+                                                 length_name=f"len(values) = {len(values)}")))
+        for name, arr in arrays:
             arr.flags.writeable = False
             object.__setattr__(self, name, arr)
         object.__setattr__(self, "n_users", n_users)
@@ -105,8 +113,9 @@ class Ratings:
         return len(self.values)
 
     def __repr__(self) -> str:
+        timed = ", with times" if self.times is not None else ""
         return (f"Ratings({self.n_users} users x {self.n_items} items, {len(self)} entries, "
-                f"density {self.density:.2%})")
+                f"density {self.density:.2%}{timed})")
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -139,12 +148,13 @@ class Ratings:
         return np.bincount(self.items, minlength=self.n_items)
 
     def subset(self, mask: np.ndarray) -> "Ratings":
-        """The entries where ``mask`` is True; same users, items and labels."""
+        """The entries where ``mask`` is True; same users, items and labels (and their times)."""
         mask = np.asarray(mask)
         if mask.dtype != bool or mask.shape != (len(self),):
             raise ValueError(f"mask must be a boolean array of shape ({len(self)},)")
+        times = None if self.times is None else self.times[mask]
         return Ratings(self.users[mask], self.items[mask], self.values[mask], self.n_users,
-                       self.n_items, self.user_labels, self.item_labels)
+                       self.n_items, self.user_labels, self.item_labels, times)
 
 
 def check_size(value, name: str, what: str) -> int:
@@ -232,21 +242,30 @@ def toy() -> Ratings:
 # ----------------------------------------------------------------------------- splits
 
 def train_test_split(ratings: Ratings, test_fraction: float = 0.2, seed: int = 0,
-                     by_user: bool = False) -> tuple[Ratings, Ratings]:
+                     by_user: bool = False, order: str = "random") -> tuple[Ratings, Ratings]:
     """Hold out a fraction of the observed entries for testing.
 
-    ``by_user=False``: a uniformly random ``round(test_fraction |Omega|)`` entries go to test.
-    ``by_user=True``: each user u keeps ``round(test_fraction n_u)`` of their own entries for
-    test but always at least one in train, so every user who has ratings can be scored.
+    ``order="random"`` (the default):
+      ``by_user=False``: a uniformly random ``round(test_fraction |Omega|)`` entries go to test.
+      ``by_user=True``: each user u gives a random ``round(test_fraction n_u)`` of their own
+      entries to test but always keeps at least one in train, so every user who has ratings can
+      be scored.
+    ``order="time"`` (ratings must have ``times``): the same counts, but the *latest* entries go
+    to test, so the model is scored on the future of what it was trained on:
+      ``by_user=False``: one global cut in time; the last ``round(test_fraction |Omega|)``.
+      ``by_user=True``: each user's last ``round(test_fraction n_u)`` (at least one kept in train).
+    Entries made in the same second are ordered at random (by ``seed``).
 
-    Both parts keep the full n_users x n_items shape and labels. With a random split some test
-    users or items may have no training entry at all (their factors are never fitted): every
-    trainer in mfedu then predicts from what it has (the global mean plus whatever bias is
-    known), never NaN, and the notebooks say when that matters.
+    Both parts keep the full n_users x n_items shape, labels and times. With a random split some
+    test users or items may have no training entry at all (their factors are never fitted):
+    every trainer in mfedu then predicts from what it has (the global mean plus whatever bias is
+    known), never NaN, and the notebooks say when that matters. A global time cut makes this
+    common: users who joined after the cut are all in test.
 
     Checks: ratings is a non-empty Ratings, 0 < test_fraction < 1, seed an int >= 0, by_user a
-    bool, and neither part comes out empty (a ValueError says how many ratings each part would
-    get and which test_fraction works).
+    bool, order "random" or "time" (and "time" only for ratings with times), and neither part
+    comes out empty (a ValueError says how many ratings each part would get and which
+    test_fraction works).
     """
     ratings = check_ratings(ratings)
     test_fraction = check_float(test_fraction, "test_fraction", low=0.0, low_open=True, high=1.0)
@@ -254,23 +273,32 @@ def train_test_split(ratings: Ratings, test_fraction: float = 0.2, seed: int = 0
         raise ValueError(f"test_fraction must be in (0, 1), got {test_fraction}")
     seed = check_int(seed, "seed", low=0)
     by_user = check_bool(by_user, "by_user")
+    order = check_choice(order, "order", ("random", "time"))
+    if order == "time" and ratings.times is None:
+        raise ValueError('order="time" needs ratings with times (Ratings(..., times=...); '
+                         'load_movielens_100k keeps them), but these ratings have none: use '
+                         'order="random"')
     rng = np.random.default_rng(seed)
+    # A random order of the entries; the first ones go to test. For order="time" it is sorted
+    # from the latest entry to the earliest (entries of the same second stay in random order).
+    sequence = rng.permutation(len(ratings))
+    if order == "time":
+        sequence = sequence[np.argsort(ratings.times[sequence], kind="stable")[::-1]]
     test = np.zeros(len(ratings), dtype=bool)
     if not by_user:
         n_test = int(round(test_fraction * len(ratings)))
         _check_both_parts_used(test_fraction, len(ratings), n_test)
-        test[rng.permutation(len(ratings))[:n_test]] = True
+        test[sequence[:n_test]] = True
     else:
-        # Shuffle, then stable-sort by user: each user's entries end up in random order.
-        order = rng.permutation(len(ratings))
-        order = order[np.argsort(ratings.users[order], kind="stable")]
+        # Stable-sort the sequence by user: each user's entries keep their (random or time) order.
+        sequence = sequence[np.argsort(ratings.users[sequence], kind="stable")]
         counts = ratings.user_counts()
         starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
         n_test = np.minimum(np.round(test_fraction * counts).astype(int), np.maximum(counts - 1, 0))
         if n_test.sum() == 0:
             _refuse_empty_by_user_test(test_fraction, len(ratings), counts.max())
-        rank_in_user = np.arange(len(order)) - np.repeat(starts, counts)
-        test[order] = rank_in_user < np.repeat(n_test, counts)
+        rank_in_user = np.arange(len(sequence)) - np.repeat(starts, counts)
+        test[sequence] = rank_in_user < np.repeat(n_test, counts)
     return ratings.subset(~test), ratings.subset(test)
 
 
@@ -478,7 +506,8 @@ def load_movielens_100k(data_home: str | os.PathLike | None = None, download: bo
     call would load.
 
     The data may not be redistributed (GroupLens licence): it stays in the git-ignored cache.
-    Ids in the files are 1-based; the returned Ratings are 0-based (user 1 -> 0).
+    Ids in the files are 1-based; the returned Ratings are 0-based (user 1 -> 0). The
+    timestamps of u.data (seconds since 1970-01-01 UTC) are kept as ``times``.
 
     Checks: data_home None or a folder path (a file there is a NotADirectoryError naming
     data_home), download and progress bools, url an http(s) or
@@ -505,10 +534,10 @@ def load_movielens_100k(data_home: str | os.PathLike | None = None, download: bo
         raise FileNotFoundError(f"{folder / 'u.item'} is missing (u.data is there): the folder is "
                                 f"incomplete. Delete {folder} and call "
                                 "load_movielens_100k(download=True) to fetch a fresh copy.")
-    users, items, stars = _read_u_data(folder / "u.data")
+    users, items, stars, times = _read_u_data(folder / "u.data")
     titles = _read_u_item(folder / "u.item")
     return Ratings(users - 1, items - 1, stars.astype(float), ML100K_USERS, ML100K_ITEMS,
-                   tuple(f"user {u}" for u in range(1, ML100K_USERS + 1)), titles)
+                   tuple(f"user {u}" for u in range(1, ML100K_USERS + 1)), titles, times)
 
 
 def _check_nothing_in_the_way(folder: Path) -> None:
@@ -556,8 +585,8 @@ def _check_checksum(checksum) -> tuple[str, str]:
     return algorithm, expected.lower()
 
 
-def _read_u_data(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """users, items, stars (1-based ids) from u.data, after checking the known shape of
+def _read_u_data(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """users, items, stars (1-based ids) and times (seconds) from u.data, after checking the known shape of
     MovieLens-100K: each line "user<TAB>item<TAB>rating<TAB>timestamp", 100,000 lines."""
     def damaged(problem: str) -> ValueError:
         return ValueError(f"{path} is damaged or is not MovieLens-100K's u.data: {problem}. "
@@ -580,7 +609,7 @@ def _read_u_data(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
                 raise damaged(f"line {number:,} should be four whole numbers separated by tabs "
                               f"(user, item, rating, timestamp), got {line!r}")
         raise damaged("it does not parse as a table of four columns")
-    users, items, stars = table[:, 0], table[:, 1], table[:, 2]
+    users, items, stars, times = table[:, 0], table[:, 1], table[:, 2], table[:, 3]
     for values, what, high in ((stars, "rating", 5), (users, "user id", ML100K_USERS),
                                (items, "item id", ML100K_ITEMS)):
         outside = (values < 1) | (values > high)
@@ -600,7 +629,7 @@ def _read_u_data(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         first = int(np.flatnonzero(key == key[j])[0])
         raise damaged(f"line {j + 1:,} repeats the (user, item) pair ({users[j]}, {items[j]}) "
                       f"of line {first + 1:,}")
-    return users, items, stars
+    return users, items, stars, times
 
 
 def _read_u_item(path: Path) -> tuple[str, ...]:

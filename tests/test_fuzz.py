@@ -570,7 +570,19 @@ def fit_shape(res, kw, n_rows=("train",), iters=None):
 # ---- mfedu.data
 
 RATINGS_ARGS = dict(users=T.users, items=T.items, values=T.values, n_users=6, n_items=6)
-add("data.Ratings", Ratings, dict(RATINGS_ARGS, user_labels=None, item_labels=None), {
+TIMES = np.arange(len(T)) * 1000 + 880_000_000        # seconds, like MovieLens-100K's
+T_TIMED = Ratings(T.users, T.items, T.values, 6, 6, times=TIMES)
+
+
+def times_arg():
+    """Hostile values for Ratings' times: None or whole numbers (negative ones are seconds
+    before 1970 and allowed), one per entry."""
+    allowed = ("-1", "-2**63", "= n", "2**63 - 1")
+    return [H(h.label, h.make, ANY, None, h.mismatch) if h.label in allowed else h
+            for h in ids(TIMES, n=len(T), optional=True)]
+
+
+add("data.Ratings", Ratings, dict(RATINGS_ARGS, user_labels=None, item_labels=None, times=None), {
     "users": ids(T.users, 6), "items": ids(T.items, 6), "values": vector(T.values),
     "n_users": int_arg(6), "n_items": int_arg(6),
     "user_labels": [H("list", lambda: list(data.TOY_USERS), SAME, lambda: data.TOY_USERS),
@@ -582,6 +594,7 @@ add("data.Ratings", Ratings, dict(RATINGS_ARGS, user_labels=None, item_labels=No
                     H("int", lambda: 6, RAISE)],
     "item_labels": [H("one too many", lambda: data.TOY_MOVIES + ("x",), RAISE), H("bytes", lambda: b"abcdef", RAISE),
                     H("None inside", lambda: (None,) * 6, ANY)],
+    "times": times_arg(),
 }, check=lambda r, kw: None if len(r) == len(np.asarray(kw["values"])) else "length changed",
    aliases={"users": ("user, item",), "items": ("user, item",)}, examples=80)
 
@@ -620,8 +633,10 @@ add("data.check_ratings", data.check_ratings, dict(ratings=T, name="ratings", al
 add("data.check_test", data.check_test, dict(test=TEST, train=TRAIN), {
     "test": ratings_arg(TEST, optional=True), "train": ratings_arg(TRAIN)})
 
-add("data.train_test_split", train_test_split, dict(ratings=T, test_fraction=0.25, seed=0, by_user=False), {
-    "ratings": ratings_arg(T), "test_fraction": float_arg(0.25), "seed": int_arg(0), "by_user": bool_arg(False),
+add("data.train_test_split", train_test_split,
+    dict(ratings=T_TIMED, test_fraction=0.25, seed=0, by_user=False, order="random"), {
+    "ratings": ratings_arg(T_TIMED), "test_fraction": float_arg(0.25), "seed": int_arg(0), "by_user": bool_arg(False),
+    "order": choice("random", ("random", "time")),
 }, check=lambda r, kw: None if len(r[0]) + len(r[1]) == len(kw["ratings"]) and len(r[0]) and len(r[1])
    else f"parts of {len(r[0])} and {len(r[1])} ratings", examples=60)
 

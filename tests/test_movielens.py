@@ -200,6 +200,9 @@ def test_the_fixture_folder_loads(tmp_path):
     write_ml100k(tmp_path)
     r = load_movielens_100k(tmp_path)
     assert r.shape == (943, 1682) and len(r) == 100_000 and r.item_labels == TITLES
+    # u.data's fourth column is kept, entry by entry, as the ratings' times
+    assert r.times.dtype == np.int64 and np.array_equal(r.times, 881250949 + np.arange(100_000))
+    assert np.array_equal(r.users, SYNTHETIC.users) and np.array_equal(r.items, SYNTHETIC.items)
 
 
 FIRST_665_USERS = "".join(line + "\n" for line in U_DATA.splitlines() if int(line.split("\t")[0]) <= 665)
