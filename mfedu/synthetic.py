@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import ndtr
 
-from ._validate import check_folder, check_ids, check_int, check_scale, format_bytes
+from ._validate import check_folder, check_ids, check_int, check_scale, check_vector, format_bytes
 from .data import SYNTHETIC_FILES, SYNTHETIC_ITEMS, Ratings, check_ratings, synthetic_dir
 from .loss import predict
 
@@ -182,6 +182,149 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     for arr in (X, Y, bu, bi, thresholds, noise, item_genre, log_pop):
         arr.flags.writeable = False
     return Synthetic(explicit, implicit, truth)
+
+
+# ----------------------------------------------------------------------------- the timed set
+
+DAY = 86_400                   # seconds
+TIMED_START = 874_724_710      # day 0 of the timed set: MovieLens-100K's first timestamp (Sep 1997)
+TIMED_DAYS = 900               # the span of the timed set, in days
+DEV_POWER = 0.4                # dev_u(t) = sign(t - t_u) |t - t_u|^0.4, t in days (Koren 2009)
+ITEM_DRIFT_SD, USER_DRIFT_SD, DAY_OFFSET_SD = 0.3, 0.04, 0.3
+SESSION_SIZE = 15              # a user rates in sessions of about this many ratings
+
+
+@dataclass(frozen=True, eq=False)
+class TimedTruth:
+    """What generated the timed synthetic ratings (``make_timed``): the static truth plus three
+    effects of time, in the terms of Koren (2009), "Collaborative filtering with temporal
+    dynamics". With t the day of a rating (0 .. n_days - 1):
+
+        s*_uit = s*_ui                                 (``static.score``: mu* + b*_u + b*_i + x*_u . y*_i)
+                 + beta*_i (2 t / n_days - 1)          (the item's popularity drifts linearly)
+                 + alpha*_u dev_u(t)                   (the user's generosity drifts)
+                 + b*_{u,t}                            (a mood for that day, one per rating session)
+
+    with dev_u(t) = sign(t - t_u) |t - t_u|^0.4 and t_u the mean day of u's ratings.
+
+    static: a ``Truth`` whose thresholds and noise are those of the timed stars (the cut points
+    are re-fitted to MovieLens-100K's histogram after the time effects are added).
+    start: the time (seconds) of day 0. item_drift (n,), user_drift (m,), user_mean_day (m,).
+    session_users, session_days, session_offsets: one entry per (user, day) with ratings.
+    """
+
+    static: Truth
+    start: int
+    n_days: int
+    item_drift: np.ndarray
+    user_drift: np.ndarray
+    user_mean_day: np.ndarray
+    session_users: np.ndarray
+    session_days: np.ndarray
+    session_offsets: np.ndarray
+
+    def day(self, times) -> np.ndarray:
+        """The day index t of each time (whole seconds since 1970), as floats."""
+        times = check_vector(times, "times", dtype=np.int64)
+        return np.floor((times.astype(np.float64) - self.start) / DAY)
+
+    def time_effect(self, users, items, times) -> np.ndarray:
+        """beta*_i (2 t / n_days - 1) + alpha*_u dev_u(t) + b*_{u,t} for aligned users, items and
+        times (b*_{u,t} is 0 on a day the user has no session)."""
+        u = check_ids(users, "users", len(self.user_drift), "n_users")
+        i = check_ids(items, "items", len(self.item_drift), "n_items")
+        t = self.day(times)
+        if not len(u) == len(i) == len(t):
+            raise ValueError(f"users, items and times must have equal lengths, got {len(u)}, "
+                             f"{len(i)} and {len(t)}")
+        gap = t - self.user_mean_day[u]
+        dev = np.sign(gap) * np.abs(gap) ** DEV_POWER
+        key = self.session_users * self.n_days + self.session_days         # sorted (see make_timed)
+        wanted = u * self.n_days + t.astype(np.int64)
+        at = np.minimum(np.searchsorted(key, wanted), len(key) - 1)
+        day_offset = np.where(key[at] == wanted, self.session_offsets[at], 0.0)
+        return self.item_drift[i] * (2 * t / self.n_days - 1) + self.user_drift[u] * dev + day_offset
+
+    def score(self, users, items, times) -> np.ndarray:
+        """s*_uit: the static score plus the time effect."""
+        return self.static.score(users, items) + self.time_effect(users, items, times)
+
+    def expected_rating(self, users, items, times) -> np.ndarray:
+        """E[r_uit] = 1 + sum_j Phi((s*_uit - t_j) / sigma): the oracle prediction."""
+        s = self.score(users, items, times)
+        return 1.0 + ndtr((s[:, None] - self.static.thresholds) / self.static.sigma).sum(axis=1)
+
+    def oracle_rmse(self, ratings: Ratings) -> float:
+        """RMSE of the oracle E[r_uit] on timed ``ratings``: no method can expect to beat it."""
+        ratings = check_ratings(ratings)
+        if ratings.times is None:
+            raise ValueError("ratings must have times (the oracle of the timed set depends on them)")
+        check_scale(ratings.values, "ratings")
+        err = ratings.values - self.expected_rating(ratings.users, ratings.items, ratings.times)
+        return float(np.sqrt(np.mean(err ** 2)))
+
+
+@dataclass(frozen=True, eq=False)
+class TimedSynthetic:
+    """The output of make_timed: explicit ratings with times, and the truth behind them."""
+
+    ratings: Ratings
+    truth: TimedTruth
+
+
+def make_timed(seed: int = 0, n_users: int = 943, n_items: int = 1682,
+               n_ratings: int = 100_000) -> TimedSynthetic:
+    """A planted set with time effects (see ``TimedTruth``), for notebook 09.
+
+    The same users, items, static truth and observed pairs as ``make_synthetic(seed, ...)``
+    (so which items a user chose to rate carries their taste, as in that set), spread over
+    TIMED_DAYS = 900 days from TIMED_START: each user is active for a stretch of days and rates
+    in sessions (about SESSION_SIZE ratings each, all on one day). The stars are drawn again,
+    from the static score plus the time effects plus noise, with cut points that keep
+    MovieLens-100K's star histogram. Checks: as make_synthetic.
+    """
+    base = make_synthetic(seed, n_users, n_items, n_ratings)
+    truth0, ratings0 = base.truth, base.explicit
+    rng = np.random.default_rng([seed, 9])                 # its own stream: the base stays as it is
+    m, n = ratings0.shape
+    users, items = ratings0.users, ratings0.items
+    n_u = ratings0.user_counts()
+
+    # When: user u is active from day a_u for L_u days and rates in sessions on distinct days.
+    length = np.minimum(np.ceil(rng.lognormal(np.log(120.0), 1.0, size=m)), TIMED_DAYS).astype(np.int64)
+    first = rng.integers(0, TIMED_DAYS - length + 1)
+    n_sessions = np.minimum(1 + rng.poisson(n_u / SESSION_SIZE), length)
+    session_users = np.repeat(np.arange(m), n_sessions)
+    session_days = np.concatenate([first[u] + np.sort(rng.choice(length[u], n_sessions[u], replace=False))
+                                   for u in range(m)])
+    session_offsets = DAY_OFFSET_SD * rng.normal(size=len(session_users))
+    starts = np.concatenate([[0], np.cumsum(n_sessions)[:-1]])
+    session_of = starts[users] + (rng.random(len(users)) * n_sessions[users]).astype(np.int64)
+    day = session_days[session_of]
+    times = TIMED_START + day * DAY + rng.integers(0, DAY, size=len(users))
+
+    mean_day = np.bincount(users, weights=day, minlength=m) / np.maximum(n_u, 1)
+    item_drift = ITEM_DRIFT_SD * rng.normal(size=n)
+    user_drift = USER_DRIFT_SD * rng.normal(size=m)
+    for arr in (item_drift, user_drift, mean_day, session_users, session_days, session_offsets):
+        arr.flags.writeable = False
+    partial = TimedTruth(truth0, TIMED_START, TIMED_DAYS, item_drift, user_drift, mean_day,
+                         session_users, session_days, session_offsets)
+
+    # The stars: static score + time effect + noise, cut where MovieLens-100K's histogram says.
+    noise = truth0.sigma * rng.normal(size=len(users))
+    z = partial.score(users, items, times) + noise
+    thresholds = np.quantile(z, np.cumsum(STAR_SHARE)[:-1])
+    stars = 1 + (z[:, None] > thresholds[None, :]).sum(axis=1)
+    for arr in (noise, thresholds):
+        arr.flags.writeable = False
+    static = Truth(truth0.X, truth0.Y, truth0.mu, truth0.bu, truth0.bi, truth0.sigma, thresholds,
+                   noise, truth0.item_genre, truth0.genres, truth0.log_pop, truth0.score_mean)
+    truth = TimedTruth(static, TIMED_START, TIMED_DAYS, item_drift, user_drift, mean_day,
+                       session_users, session_days, session_offsets)
+    ratings = Ratings(users, items, stars.astype(float), m, n, ratings0.user_labels,
+                      ratings0.item_labels, times)
+    return TimedSynthetic(ratings, truth)
 
 
 def _apportion(total, weights):

@@ -574,12 +574,17 @@ TIMES = np.arange(len(T)) * 1000 + 880_000_000        # seconds, like MovieLens-
 T_TIMED = Ratings(T.users, T.items, T.values, 6, 6, times=TIMES)
 
 
-def times_arg():
-    """Hostile values for Ratings' times: None or whole numbers (negative ones are seconds
-    before 1970 and allowed), one per entry."""
-    allowed = ("-1", "-2**63", "= n", "2**63 - 1")
-    return [H(h.label, h.make, ANY, None, h.mismatch) if h.label in allowed else h
-            for h in ids(TIMES, n=len(T), optional=True)]
+def times_arg(base, optional=True, aligned=True):
+    """Hostile values for times: whole numbers of seconds (negative ones are before 1970 and
+    allowed), one per entry; None where ``optional``."""
+    base = np.asarray(base, dtype=np.int64)
+    allowed = {"-1", "-2**63", "= n", "2**63 - 1"} | {   # and the dtypes too narrow for these seconds
+        dt for dt in INT_DTYPES if not np.array_equal(base.astype(dt).astype(np.int64), base)}
+    hs = ids(base, n=len(base), optional=optional, aligned=aligned)
+    if np.abs(base).max() > 2048:      # float16 holds whole numbers up to 2048: these become inf
+        hs = [h for h in hs if h.label != "float16 whole numbers"] + [
+            H("float16 inf", lambda: np.full(len(base), np.inf, dtype=np.float16), RAISE)]
+    return [H(h.label, h.make, ANY, None, h.mismatch) if h.label in allowed else h for h in hs]
 
 
 add("data.Ratings", Ratings, dict(RATINGS_ARGS, user_labels=None, item_labels=None, times=None), {
@@ -594,7 +599,7 @@ add("data.Ratings", Ratings, dict(RATINGS_ARGS, user_labels=None, item_labels=No
                     H("int", lambda: 6, RAISE)],
     "item_labels": [H("one too many", lambda: data.TOY_MOVIES + ("x",), RAISE), H("bytes", lambda: b"abcdef", RAISE),
                     H("None inside", lambda: (None,) * 6, ANY)],
-    "times": times_arg(),
+    "times": times_arg(TIMES),
 }, check=lambda r, kw: None if len(r) == len(np.asarray(kw["values"])) else "length changed",
    aliases={"users": ("user, item",), "items": ("user, item",)}, examples=80)
 
@@ -692,6 +697,35 @@ for _method in ("score", "play_weight", "expected_rating"):
 add("synthetic.Truth.oracle_rmse", lambda self, **kw: self.oracle_rmse(**kw),
     lambda: dict(self=tiny_synthetic().truth, ratings=tiny_synthetic().explicit),
     {"ratings": ratings_arg(Ratings([0, 1], [0, 39], [3.0, 4.0], 2, 40))})
+
+add("synthetic.make_timed", synthetic.make_timed, dict(seed=0, n_users=2, n_items=40, n_ratings=40), {
+    "seed": int_arg(0), "n_users": int_arg(2), "n_items": int_arg(40), "n_ratings": int_arg(40),
+}, check=lambda r, kw: None if r.ratings.shape == (kw["n_users"], kw["n_items"]) and r.ratings.times is not None
+   else "wrong shape or no times", examples=40)
+
+
+def tiny_timed():
+    """make_timed's smallest set (2 users x 40 items), made once."""
+    if "t" not in _TINY:
+        _TINY["t"] = synthetic.make_timed(seed=0, n_users=2, n_items=40, n_ratings=40)
+    return _TINY["t"]
+
+
+TIMED_IDS = dict(users=np.array([0, 1, 1]), items=np.array([0, 5, 39]),
+                 times=np.array([synthetic.TIMED_START, synthetic.TIMED_START + 10**6, synthetic.TIMED_START + 9 * 10**7]))
+for _method in ("time_effect", "score", "expected_rating"):
+    add(f"synthetic.TimedTruth.{_method}", lambda self, _m=_method, **kw: getattr(self, _m)(**kw),
+        lambda: dict(self=tiny_timed().truth, **{k: v.copy() for k, v in TIMED_IDS.items()}),
+        {"users": ids(TIMED_IDS["users"], 2), "items": ids(TIMED_IDS["items"], 40),
+         "times": times_arg(TIMED_IDS["times"], optional=False)},
+        check=lambda r, kw: None if np.shape(r) == (3,) else f"shape {np.shape(r)}",
+        aliases={k: ("users, items and times",) for k in TIMED_IDS})
+add("synthetic.TimedTruth.day", lambda self, **kw: self.day(**kw),
+    lambda: dict(self=tiny_timed().truth, times=TIMED_IDS["times"].copy()),
+    {"times": times_arg(TIMED_IDS["times"], optional=False, aligned=False)})
+add("synthetic.TimedTruth.oracle_rmse", lambda self, **kw: self.oracle_rmse(**kw),
+    lambda: dict(self=tiny_timed().truth, ratings=tiny_timed().ratings),
+    {"ratings": ratings_arg(Ratings([0, 1], [0, 39], [3.0, 4.0], 2, 40, times=[TIMED_IDS["times"][0]] * 2))})
 
 
 def _write_files(**kw):
@@ -1332,6 +1366,8 @@ NOT_FUZZED = {
     "data.CommittedFile": "a NamedTuple of constants",
     "synthetic.Synthetic": "a plain result container",
     "synthetic.Truth": "built by make_synthetic (its methods are fuzzed)",
+    "synthetic.TimedSynthetic": "a plain result container",
+    "synthetic.TimedTruth": "built by make_timed (its methods are fuzzed)",
     "loss.GradientCheck": "a plain result container",
     "loss.NotFiniteError": "an exception class",
     "sgd.DivergenceError": "an exception class",
