@@ -26,7 +26,8 @@ def row_blocks(R: sp.csr_matrix, size: int = BLOCK_ROWS) -> list[tuple[np.ndarra
 
     Returns (rows, slots) per block: ``slots[j, l]`` is the position in R.indices / R.data of
     the l-th non-zero of row ``rows[j]``, or R.nnz (a padding slot) past the row's end. Sorting
-    rows by length first keeps the padding small (about 20% on MovieLens-shaped data).
+    rows by length first keeps the padding small (about 9% more slots than ratings on the
+    MovieLens-shaped synthetic set, for users and for items alike; appendix A4 measures it).
     """
     counts = np.diff(R.indptr)
     order = np.argsort(counts, kind="stable")
