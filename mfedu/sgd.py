@@ -332,8 +332,10 @@ def adam(train: Ratings, rank: int = 8, lam: float = 0.15, lr: float = 0.005,
     give the same steps.
 
     * Adam + L2 (Kingma & Ba 2015): lam > 0, weight_decay = 0; follows mf_loss(weighted=True).
-    * AdamW (Loshchilov & Hutter 2019): lam = 0, weight_decay > 0; the decay is not the
-      gradient of any loss once divided by sqrt(mom2_hat), so no single loss is minimised.
+    * AdamW (Loshchilov & Hutter 2019): lam = 0, weight_decay > 0. The decay is scaled by lr,
+      as in torch.optim.AdamW (the paper scales wd by a schedule multiplier eta_t, not by the
+      step size). The data gradient is divided by sqrt(mom2_hat) and the decay is not, so no
+      single loss is minimised.
     The history logs mf_loss(weighted=True) with the given lam (the squared error when lam = 0).
     """
     batch_size = check_int(batch_size, "batch_size", low=1)

@@ -217,7 +217,9 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
     if same_items(a):
         if np.all(np.diff(scores[a]) <= 0):
             return Feedback(True, f"the {n} best unseen items, best first; the {len(seen)} items "
-                                  f"user {user} already rated were left out.")
+                                  f"user {user} already rated were left out. They must be: the user "
+                                  "knows them already, and their scores mostly echo the ratings the "
+                                  "model was fitted to, so they would fill the list and teach nothing new.")
         return Feedback(False, "the right items, but list them best first (descending score): "
                                "np.argsort sorts ascending, so reverse it or sort -scores.")
     masked = scores.copy()
@@ -361,9 +363,14 @@ def shrink_factor(answer, v, train: Ratings, user: int) -> Feedback:
     near = lambda x: np.isfinite(x) and np.isclose(a, x, rtol=1e-6, atol=1e-12)
     if near(want):
         times = f" ({1 / want:.1f} times too small)" if want > 0 else ""
+        even = len(rated) / train.n_items
         return Feedback(True, f"sum over the {len(rated)} rated items of v_i^2 = {want:.4f}: the invented "
                               f"zeros pull x_u to {want:.0%} of what user {user}'s own ratings call "
-                              f"for{times} when v is held fixed.")
+                              f"for{times} when v is held fixed. Compare n_u / n = {len(rated)}/"
+                              f"{train.n_items} = {even:.4f}, the factor if v were spread evenly: "
+                              + (f"yours is {want / even:.1f} times that, because v weighs the "
+                                 "much-rated items more and users tend to have rated those (A3, section 3)."
+                                 if want > 1.5 * even else "here the two are close (A3, section 3)."))
     if near(1.0):
         return Feedback(False, "1 is the sum of v_i^2 over ALL n items (v is a unit vector): the "
                                "denominator of a fit over every cell. Fitting the observed ratings only "
@@ -399,7 +406,8 @@ def shrink_factor(answer, v, train: Ratings, user: int) -> Feedback:
 def calibration_slope(answer, prediction, truth) -> Feedback:
     """Exercise A3.1: the calibration slope kappa of predictions c against the truth c*.
 
-    Notebook 02, equation (9): kappa = cov(c, c*) / var(c) = corr(c, c*) sd(c*) / sd(c), the slope of
+    Notebook 02, equation (9), which writes delta and delta* for c and c* (c_ui is notebook 07's
+    confidence): kappa = cov(c, c*) / var(c) = corr(c, c*) sd(c*) / sd(c), the slope of
     the truth regressed on the prediction. 1 = calibrated (the truth averages c wherever the
     predictor says c), above 1 too timid (over-shrunk), below 1 too bold (over-dispersed).
     Mistakes recognised: the reverse regression (prediction on truth, cov / var(c*), which is
@@ -454,5 +462,6 @@ def calibration_slope(answer, prediction, truth) -> Feedback:
     if near(np.sum(c * t) / np.sum(c ** 2)) or near(np.sum(c * t) / np.sum(t ** 2)):
         return Feedback(False, "subtract the means first: equation (9) uses the covariance and the "
                                "variance, not sums of plain products (a regression through the origin).")
-    return Feedback(False, "kappa = cov(c, c*) / var(c): with c* in true_c, np.cov(c, true_c)[0, 1] / "
-                           "np.var(c, ddof=1), or np.corrcoef(c, true_c)[0, 1] * true_c.std() / c.std().")
+    return Feedback(False, "kappa = cov(c, c*) / var(c), with c the prediction and c* the truth (in A3, "
+                           "delta_refit and true_delta): np.cov(c, c_star)[0, 1] / np.var(c, ddof=1), "
+                           "or np.corrcoef(c, c_star)[0, 1] * c_star.std() / c.std().")
