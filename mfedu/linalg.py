@@ -105,7 +105,7 @@ def eig_sym(A, k: int | None = None, n_iter: int = 10_000, tol: float = 1e-10,
                 break
             v = w
         else:
-            raise RuntimeError(f"eig_sym: eigenpair {j} did not converge in {n_iter} iterations; "
+            raise RuntimeError(f"eig_sym: eigenpair {j + 1} (index {j}) did not converge in {n_iter} iterations; "
                                "the two largest remaining eigenvalues have equal magnitude and opposite signs "
                                "(the iterate then swings between them), or magnitudes so close that "
                                "the rate |lambda_2 / lambda_1| per step is too slow; "
