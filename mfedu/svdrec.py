@@ -14,6 +14,10 @@ then subtract each user's mean; here filling and centring use the same baseline)
     4. truncate  E ≈ U_k Sigma_k V_k^T   and predict  r̂_ui = b_ui + (U_k Sigma_k V_k^T)_ui
 
 Centring by the baseline lets the k factors describe taste instead of the average level.
+F itself is never formed: F = E + B with B (b_ui = mu + b_u + b_i) of rank <= 2. Any other mean
+fill (Sarwar's item means minus user means) is likewise sparse + rank <= 2 and could be handed to
+ARPACK as a LinearOperator at O(|Omega| + m + n) per product (Mazumder, Hastie, Tibshirani 2010;
+appendix A3, section 5).
 In the shared result type: X = U_k Sigma_k (user vectors), Y = V_k (item vectors).
 """
 from __future__ import annotations
