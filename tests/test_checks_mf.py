@@ -47,9 +47,12 @@ def test_tiny_minimum():
     assert checks.tiny_minimum((1.2247, 1.2247), 2.0, 0.5)                # rounded as printed
     assert "square root of a negative" in checks.tiny_minimum((np.nan, np.nan), 2.0, 0.5).message
     for answer, words in [((-t, -t), "symmetric"), ((1.0, 2.0), "WITHOUT the penalty"),
-                          ((1.5, 1.5), "square root"), ((1.0, 1.5), "balances")]:
+                          ((1.5, 1.5), "square root"), ((1.0, 1.5), "balances"),
+                          ((1.22, 1.22), "close: that looks like x = y = t rounded")]:
         fb = checks.tiny_minimum(answer, 2.0, 0.5)
         assert not fb and words in fb.message
+    assert "close" not in checks.tiny_minimum((1.1, 1.1), 2.0, 0.5).message   # a real miss
+    assert "close" not in checks.tiny_minimum((0.0, 0.0), 1e-6, 0.0).message
 
 
 def test_dense_loss(problem):

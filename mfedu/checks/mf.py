@@ -100,6 +100,9 @@ def tiny_minimum(answer, r: float, lam: float) -> Feedback:
     if np.isclose(a[0] * a[1], r - lam, atol=1e-6):
         return Feedback(False, "the product is right, but the penalty also balances the two: "
                                "|x| = |y| at the minimum.")
+    if np.allclose(a, [t, t], rtol=5e-3, atol=0.0):       # the right answer, rounded (1.22 for 1.2247)
+        return Feedback(False, "close: that looks like x = y = t rounded; give both to 4 decimals so "
+                               "the check can tell it from a near miss.")
     return Feedback(False, "on the diagonal x = y = t the loss is (r - t^2)^2 + 2 lam t^2; "
                            "set its derivative to 0 (equation 7).")
 
