@@ -287,7 +287,7 @@ def test_calibration_slope():
     verdict(check(corr, c, t), False, "correlation alone")
     verdict(check(np.sum(c * t) / np.sum(c ** 2), c, t), False, "subtract the means")
     verdict(check(np.sum(c * t) / np.sum(t ** 2), c, t), False, "subtract the means")
-    verdict(check(0.123, c, t), False, "cov(c, c*) / var(c)")
+    verdict(check(0.123, c, t), False, "cov(delta, delta*) / var(delta)")
     verdict(check("1.2", c, t), False, "number")
     verdict(check([kappa, kappa], c, t), False, "shape ()")
     verdict(check(np.nan, c, t), False, "NaN")

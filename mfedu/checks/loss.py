@@ -69,6 +69,10 @@ def factor_strengths(answer, R, rank: int, lam: float) -> Feedback:
     for value, message in mistakes:
         if same(a, value) and not same(value, want):
             return Feedback(False, message)
+    if np.all(np.abs(a - want) <= np.maximum(0.051, 0.0051 * np.abs(want))):   # rounded too coarsely
+        return Feedback(False, "close: that looks like the right strengths, rounded (to 1 or 2 decimals, "
+                               "or 3 significant figures); give each to at least 3 decimals so the "
+                               "check can tell it from a near miss.")
     return Feedback(False, "factor j behaves like the tiny problem (6) with r = sigma_j, the j-th "
                            "singular value of R (np.linalg.svd(R, compute_uv=False)): apply (7) to "
                            f"each of the {rank} largest, and remember a factor is switched off when "

@@ -156,8 +156,9 @@ def eckart_young(answer, s, rank: int) -> Feedback:
     if np.isclose(a, np.sum(s[rank:]), rtol=1e-8):
         return Feedback(False, "square each discarded sigma_j before summing, then take the root.")
     if np.isclose(a, want / np.sqrt(np.sum(s ** 2)), rtol=1e-8):
-        return Feedback(False, "that is the RELATIVE error ||B - B_k||_F / ||B||_F; the check wants "
-                               "||B - B_k||_F itself (do not divide).")
+        return Feedback(False, "that is the RELATIVE error, divided by the whole matrix's norm "
+                               "sqrt(sum of all sigma_j^2); the check wants the error itself "
+                               "(do not divide).")
     for off in (rank - 1, rank + 1):
         if 0 <= off <= len(s) and np.isclose(a, np.sqrt(np.sum(s[off:] ** 2)), rtol=1e-8):
             return Feedback(False, f"off by one: you summed from s[{off}]. Python counts from 0, so "
@@ -174,7 +175,8 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
 
     Ties in ``scores`` may be broken either way. Mistakes recognised, each by recomputing it:
     the sort direction (np.argsort is ascending: the lowest scores, or with the rated items
-    masked at -inf, those rated items first; or the right items listed worst first), rated items
+    masked at -inf, those rated items first, whatever the sort's kind breaks their tie; or the
+    right items listed worst first), rated items
     left in, positions in the array with the rated items deleted (not item ids), an off-by-one
     slice (n - 1 or n + 1 ids, or the best item skipped), another number of ids than n, and
     scores returned instead of ids.
@@ -222,22 +224,26 @@ def top_unseen(answer, scores, train: Ratings, user: int, n: int) -> Feedback:
                                   "model was fitted to, so they would fill the list and teach nothing new.")
         return Feedback(False, "the right items, but list them best first (descending score): "
                                "np.argsort sorts ascending, so reverse it or sort -scores.")
+    # checked first: the best-scored items, rated ones included, read as a descending sort
+    if np.array_equal(a, np.argsort(-scores, kind="stable")[:n]) and np.any(np.isin(a, seen)):
+        return Feedback(False, f"descending order is right, but {int(np.isin(a, seen).sum())} of these "
+                               f"items user {user} already rated. Leave them out before sorting "
+                               "(e.g. give them the score -np.inf).")
     masked = scores.copy()
     masked[seen] = -np.inf
-    ascending_masked = np.argsort(masked, kind="stable")[:n]
-    if len(seen) and np.array_equal(a, ascending_masked):
+    # the n lowest of the masked scores, in any order and with the -inf ties broken any way (the
+    # default np.argsort is not stable): the rated items first, then the worst unseen ones
+    if len(seen) and len(set(a.tolist())) == n and np.any(np.isin(a, seen)) \
+            and np.array_equal(np.sort(masked[a]), np.sort(masked)[:n]):
         return Feedback(False, "np.argsort sorts ascending, so the rated items you set to -inf came "
-                               "first. Sort in descending order (np.argsort(-scores)).")
+                               "first: you did leave them out of the scores, but the order put them "
+                               "on top. Sort in descending order (np.argsort(-masked)).")
     lowest_unseen = best_first[::-1][:n]
     if np.array_equal(np.sort(a), np.sort(np.argsort(scores, kind="stable")[:n])) \
             or np.array_equal(np.sort(scores[a]), np.sort(scores[lowest_unseen])):
         left_in = " (and leave out the rated items)" if np.any(np.isin(a, seen)) else ""
         return Feedback(False, "these are the LOWEST scores: np.argsort sorts ascending. Sort in "
                                f"descending order (np.argsort of -scores){left_in}.")
-    if np.array_equal(a, np.argsort(-scores, kind="stable")[:n]) and np.any(np.isin(a, seen)):
-        return Feedback(False, f"descending order is right, but {int(np.isin(a, seen).sum())} of these "
-                               f"items user {user} already rated. Leave them out before sorting "
-                               "(e.g. give them the score -np.inf).")
     if np.array_equal(a, np.argsort(-scores[unseen], kind="stable")[:n]):
         return Feedback(False, "these are positions in the array with the rated items removed, not "
                                "item ids: after np.delete every later item has moved. Map the "
@@ -404,16 +410,16 @@ def shrink_factor(answer, v, train: Ratings, user: int) -> Feedback:
 
 @_quiet
 def calibration_slope(answer, prediction, truth) -> Feedback:
-    """Exercise A3.1: the calibration slope kappa of predictions c against the truth c*.
+    """Exercise A3.1: the calibration slope kappa of predicted corrections delta against the truth delta*.
 
-    Notebook 02, equation (9), which writes delta and delta* for c and c* (c_ui is notebook 07's
-    confidence): kappa = cov(c, c*) / var(c) = corr(c, c*) sd(c*) / sd(c), the slope of
-    the truth regressed on the prediction. 1 = calibrated (the truth averages c wherever the
-    predictor says c), above 1 too timid (over-shrunk), below 1 too bold (over-dispersed).
-    Mistakes recognised: the reverse regression (prediction on truth, cov / var(c*), which is
-    corr^2 even for a calibrated predictor), 1 / kappa, the spread ratio sd(c) / sd(c*) and its
-    inverse (the correlation left out), the correlation alone, and a regression through the
-    origin (means not subtracted) in either direction. Mixing np.cov's N - 1 with np.var's N
+    Notebook 02, equation (9): kappa = cov(delta, delta*) / var(delta) = corr(delta, delta*)
+    sd(delta*) / sd(delta), the slope of the truth regressed on the prediction. 1 = calibrated
+    (the truth averages delta wherever the predictor says delta), above 1 too timid (over-shrunk),
+    below 1 too bold (over-dispersed). The messages use the notebooks' symbols delta, delta*; the
+    code calls them c and t. Mistakes recognised: the reverse regression (prediction on truth,
+    cov / var(delta*), which is corr^2 even for a calibrated predictor), 1 / kappa, the spread
+    ratio sd(delta) / sd(delta*) and its inverse (the correlation left out), the correlation
+    alone, and a regression through the origin (means not subtracted) in either direction. Mixing np.cov's N - 1 with np.var's N
     (a factor N / (N - 1)) is accepted, with a note.
     Parameters: ``prediction`` and ``truth`` two 1-D arrays of one length >= 2, neither constant.
     """
@@ -425,7 +431,7 @@ def calibration_slope(answer, prediction, truth) -> Feedback:
         if not np.std(x) > 0 or not np.isfinite(np.var(x)):
             raise ValueError(f"{name} must vary (a positive, finite spread), got standard deviation {np.std(x):.3g}")
     a, fb = _start(answer, (), "your slope", nan_hint=(
-        "a division by 0? kappa divides by the variance of the PREDICTION, which is positive here."))
+        "a division by 0? kappa divides by var(delta), the PREDICTION's variance, positive here."))
     if fb is not None:
         return fb
     a = float(a)
@@ -439,29 +445,33 @@ def calibration_slope(answer, prediction, truth) -> Feedback:
                "about calibrated")
     if near(kappa):
         return Feedback(True, f"kappa = {kappa:.3f}: {verdict}. A calibrated predictor with this "
-                              f"correlation ({corr:.2f}) would spread {corr:.2f} times the truth's "
-                              f"spread; these spread {np.std(c) / np.std(t):.2f} times it.")
+                              f"correlation would have sd(delta) = corr x sd(delta*) = {corr:.2f} x "
+                              f"sd(delta*); these corrections spread {np.std(c) / np.std(t):.2f} x sd(delta*).")
     if near(kappa * n / (n - 1)) or near(kappa * (n - 1) / n):
         return Feedback(True, f"kappa = {kappa:.3f} ({verdict}). Note: you mixed N - 1 (np.cov's "
                               "default) with N (np.var's); the difference is tiny here, but use one.")
     if near(cov / np.var(t)) or near(corr * np.std(c) / np.std(t)):
         return Feedback(False, "that is the slope of the PREDICTION regressed on the truth, "
-                               "cov(c, c*) / var(c*). It is below 1 even for a calibrated predictor "
-                               "(it equals corr^2 there). Calibration asks the reverse: regress the "
-                               "truth on the prediction, cov(c, c*) / var(c).")
+                               "cov(delta, delta*) / var(delta*). It is below 1 even for a calibrated "
+                               "predictor (it equals corr^2 there). Calibration asks the reverse: "
+                               "regress the truth on the prediction, cov(delta, delta*) / var(delta).")
     if kappa != 0 and near(1 / kappa):
-        return Feedback(False, "that is 1 / kappa, upside down: kappa = corr(c, c*) * sd(c*) / sd(c).")
+        return Feedback(False, "that is 1 / kappa, upside down: kappa = corr(delta, delta*) * "
+                               "sd(delta*) / sd(delta).")
     if near(np.std(c) / np.std(t)):
-        return Feedback(False, "that is the spread ratio sd(c) / sd(c*). On its own it does not judge "
-                               "calibration: a calibrated predictor has spread ratio = corr. "
-                               "kappa = corr / (spread ratio).")
+        return Feedback(False, "that is the spread ratio sd(delta) / sd(delta*). On its own it does "
+                               "not judge calibration: a calibrated predictor has spread ratio = "
+                               "corr(delta, delta*). kappa = corr / (spread ratio).")
     if near(np.std(t) / np.std(c)):
-        return Feedback(False, "sd(c*) / sd(c) leaves out the correlation: kappa = corr(c, c*) * sd(c*) / sd(c).")
+        return Feedback(False, "sd(delta*) / sd(delta) leaves out the correlation: kappa = "
+                               "corr(delta, delta*) * sd(delta*) / sd(delta).")
     if near(corr):
-        return Feedback(False, "that is the correlation alone; multiply by sd(truth) / sd(prediction).")
+        return Feedback(False, "that is the correlation alone; multiply by sd(delta*) / sd(delta), "
+                               "the truth's spread over the prediction's.")
     if near(np.sum(c * t) / np.sum(c ** 2)) or near(np.sum(c * t) / np.sum(t ** 2)):
         return Feedback(False, "subtract the means first: equation (9) uses the covariance and the "
                                "variance, not sums of plain products (a regression through the origin).")
-    return Feedback(False, "kappa = cov(c, c*) / var(c), with c the prediction and c* the truth (in A3, "
-                           "delta_refit and true_delta): np.cov(c, c_star)[0, 1] / np.var(c, ddof=1), "
-                           "or np.corrcoef(c, c_star)[0, 1] * c_star.std() / c.std().")
+    return Feedback(False, "kappa = cov(delta, delta*) / var(delta), with delta the prediction and "
+                           "delta* the truth (in A3's code, delta_refit and true_delta): "
+                           "np.cov(delta_refit, true_delta)[0, 1] / np.var(delta_refit, ddof=1), or "
+                           "np.corrcoef(delta_refit, true_delta)[0, 1] * true_delta.std() / delta_refit.std().")
