@@ -237,9 +237,10 @@ def identical_start(answer, ratings: Ratings, item: int, reg_param: float) -> Fe
         if same(value):
             return Feedback(False, message)
     if abs(a) < 1e-6 * max(1.0, abs(want)):
-        return Feedback(False, "0 is what random unit vectors give on average (their sum nearly "
-                               "cancels, section 5); here every x_u is the same e, so "
-                               "X_i^T r_i = (sum_u r_ui) e does not cancel.")
+        return Feedback(False, "0 would be right if the other users' terms cancelled, as they nearly do "
+                               "for random unit vectors (section 5: only each rating's own term "
+                               "survives, 0.19 on average); here every x_u is the same e, so "
+                               "X_i^T r_i = (sum_u r_ui) e does not cancel at all.")
     return Feedback(False, "with every x_u = e: X_i^T X_i = n_i e e^T and X_i^T r_i = (sum r_ui) e. "
                            "Try y_i = c e in (n_i e e^T + regParam n_i I) y_i = (sum r_ui) e and solve "
                            "for c; the prediction is x_u . y_i = c.")
