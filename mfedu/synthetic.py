@@ -52,6 +52,20 @@ MIN_PER_USER = 20                                        # every user rates at l
 BYTES_PER_CELL, MAX_CELLS = 48, 25_000_000
 
 
+def _expected_stars(score, thresholds, sigma: float) -> np.ndarray:
+    """E[r] = 1 + sum_j Phi((s - t_j) / sigma) for r = 1 + #{j : s + eps > t_j}, eps ~ N(0, sigma^2):
+    the expected star of every score in ``score`` (any shape), the oracle prediction."""
+    s = np.asarray(score, dtype=np.float64)
+    return 1.0 + ndtr((s[..., None] - thresholds) / sigma).sum(axis=-1)
+
+
+def _rmse_of(ratings: Ratings, predicted: np.ndarray) -> float:
+    """RMSE of ``predicted`` against the stars of ``ratings`` (already checked)."""
+    check_scale(ratings.values, "ratings")      # stars: their squared errors must not overflow
+    err = ratings.values - predicted
+    return float(np.sqrt(np.mean(err ** 2)))
+
+
 @dataclass(frozen=True, eq=False)
 class Truth:
     """What generated the synthetic ratings.
@@ -93,15 +107,12 @@ class Truth:
     def expected_rating(self, users, items) -> np.ndarray:
         """E[r_ui] = 1 + sum_j Phi((s*_ui - t_j) / sigma): the oracle prediction, for aligned
         users and items, or with items=None for every item (one row per user)."""
-        s = self.score(users, items)
-        return 1.0 + ndtr((s[..., None] - self.thresholds) / self.sigma).sum(axis=-1)
+        return _expected_stars(self.score(users, items), self.thresholds, self.sigma)
 
     def oracle_rmse(self, ratings: Ratings) -> float:
         """RMSE of the oracle prediction E[r_ui] on ``ratings``: no method can expect to beat it."""
         ratings = check_ratings(ratings)
-        check_scale(ratings.values, "ratings")      # stars: their squared errors must not overflow
-        err = ratings.values - self.expected_rating(ratings.users, ratings.items)
-        return float(np.sqrt(np.mean(err ** 2)))
+        return _rmse_of(ratings, self.expected_rating(ratings.users, ratings.items))
 
 
 @dataclass(frozen=True, eq=False)
@@ -251,17 +262,14 @@ class TimedTruth:
 
     def expected_rating(self, users, items, times) -> np.ndarray:
         """E[r_uit] = 1 + sum_j Phi((s*_uit - t_j) / sigma): the oracle prediction."""
-        s = self.score(users, items, times)
-        return 1.0 + ndtr((s[:, None] - self.static.thresholds) / self.static.sigma).sum(axis=1)
+        return _expected_stars(self.score(users, items, times), self.static.thresholds, self.static.sigma)
 
     def oracle_rmse(self, ratings: Ratings) -> float:
         """RMSE of the oracle E[r_uit] on timed ``ratings``: no method can expect to beat it."""
         ratings = check_ratings(ratings)
         if ratings.times is None:
             raise ValueError("ratings must have times (the oracle of the timed set depends on them)")
-        check_scale(ratings.values, "ratings")
-        err = ratings.values - self.expected_rating(ratings.users, ratings.items, ratings.times)
-        return float(np.sqrt(np.mean(err ** 2)))
+        return _rmse_of(ratings, self.expected_rating(ratings.users, ratings.items, ratings.times))
 
 
 @dataclass(frozen=True, eq=False)
