@@ -11,27 +11,18 @@ repeats is printed too. The optional comparison library is in benchmarks/require
 """
 from __future__ import annotations
 
-import os
+import one_thread  # noqa: F401  (first: numpy's BLAS on one thread)
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+import argparse
+import inspect
+import time
 
-import argparse                                   # noqa: E402
-import inspect                                    # noqa: E402
-import time                                       # noqa: E402
+import numpy as np
 
-import numpy as np                                # noqa: E402
-
-from mfedu import als, metrics                    # noqa: E402
-from mfedu.data import load_synthetic, train_test_split   # noqa: E402
-from mfedu.result import FitResult                # noqa: E402
-from mfedu.synthetic import make_synthetic        # noqa: E402
-
-try:
-    from threadpoolctl import threadpool_limits
-    threadpool_limits(1)
-except ImportError:
-    pass
+from mfedu import als, metrics
+from mfedu.data import load_synthetic, train_test_split
+from mfedu.result import FitResult
+from mfedu.synthetic import make_synthetic
 
 
 def timed(f, repeats):

@@ -21,19 +21,16 @@ notebook estimates from repeated splits that two validation precisions@10 closer
 """
 from __future__ import annotations
 
-import os
+import one_thread  # noqa: F401  (first: numpy's BLAS on one thread)
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ[_var] = "1"
+import argparse
+import itertools
+import time
 
-import argparse                                   # noqa: E402
-import itertools                                  # noqa: E402
-import time                                       # noqa: E402
+import numpy as np
 
-import numpy as np                                # noqa: E402
-
-from mfedu import als, metrics, svdrec            # noqa: E402
-from mfedu.data import Ratings, load_synthetic, train_test_split   # noqa: E402
+from mfedu import als, metrics, svdrec
+from mfedu.data import Ratings, load_synthetic, train_test_split
 
 NOISE = 0.005          # validation precision@10 differences below this are noise (notebook 07b)
 

@@ -203,6 +203,7 @@ TIMED_DAYS = 900               # the span of the timed set, in days
 DEV_POWER = 0.4                # dev_u(t) = sign(t - t_u) |t - t_u|^0.4, t in days (Koren 2009)
 ITEM_DRIFT_SD, USER_DRIFT_SD, DAY_OFFSET_SD = 0.3, 0.04, 0.3
 SESSION_SIZE = 15              # a user rates in sessions of about this many ratings
+PULL_TIMED = 3.0               # how strongly taste steers which items the timed set's users rate
 
 
 @dataclass(frozen=True, eq=False)
@@ -284,8 +285,10 @@ def make_timed(seed: int = 0, n_users: int = 943, n_items: int = 1682,
                n_ratings: int = 100_000) -> TimedSynthetic:
     """A planted set with time effects (see ``TimedTruth``), for notebook 09.
 
-    The same users, items, static truth and observed pairs as ``make_synthetic(seed, ...)``
-    (so which items a user chose to rate carries their taste, as in that set), spread over
+    The same users, items, static truth and ratings per user as ``make_synthetic(seed, ...)``,
+    but the rated items are drawn again with a stronger pull of taste (PULL_TIMED = 3 instead
+    of 0.8: which items a user chose to rate says more about their taste, the signal SVD++'s
+    implicit term reads), and spread over
     TIMED_DAYS = 900 days from TIMED_START: each user is active for a stretch of days and rates
     in sessions (about SESSION_SIZE ratings each, all on one day). The stars are drawn again,
     from the static score plus the time effects plus noise, with cut points that keep
@@ -295,8 +298,13 @@ def make_timed(seed: int = 0, n_users: int = 943, n_items: int = 1682,
     truth0, ratings0 = base.truth, base.explicit
     rng = np.random.default_rng([seed, 9])                 # its own stream: the base stays as it is
     m, n = ratings0.shape
-    users, items = ratings0.users, ratings0.items
     n_u = ratings0.user_counts()
+
+    # Which items: each user rates as many items as in the base set, drawn again with a stronger
+    # pull of taste (PULL_TIMED), so that the choice itself tells about the taste.
+    S_all = truth0.score(np.arange(m), None)                   # s*_ui for every pair, m x n
+    users, items = _draw_pairs(rng, n_u, truth0.log_pop, S_all - S_all.mean(), pull=PULL_TIMED)
+    del S_all
 
     # When: user u is active from day a_u for L_u days and rates in sessions on distinct days.
     length = np.minimum(np.ceil(rng.lognormal(np.log(120.0), 1.0, size=m)), TIMED_DAYS).astype(np.int64)

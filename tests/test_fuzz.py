@@ -66,7 +66,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import mfedu.checks as checks
-from mfedu import als, als_implicit, data, linalg, loss, metrics, result, sgd, spark, svdrec, synthetic
+from mfedu import advanced, als, als_implicit, data, linalg, loss, metrics, result, sgd, spark, svdrec, synthetic
 from mfedu.checks import Feedback
 from mfedu.data import Ratings, toy, train_test_split
 from mfedu.result import FitResult
@@ -515,6 +515,7 @@ TRAIN, TEST = train_test_split(T, 0.25, seed=0)
 _rng = np.random.default_rng(0)
 X6, Y6 = _rng.normal(0, 0.5, (6, 2)), _rng.normal(0, 0.5, (6, 2))
 BU6, BI6 = _rng.normal(0, 0.3, 6), _rng.normal(0, 0.3, 6)
+Z6_ROW = np.array([0.2, -0.1])                              # an SVD++ offset s_u (sgd_update)
 A3 = np.array([[4.0, 1.0, 0.0], [1.0, 3.0, 1.0], [0.0, 1.0, 2.0]])   # symmetric, distinct eigenvalues
 B43 = _rng.normal(size=(4, 3))
 S4 = np.array([3.0, 2.0, 1.0, 0.5])
@@ -975,7 +976,8 @@ add("metrics.popularity_baseline", metrics.popularity_baseline, dict(train=TRAIN
 
 add("sgd.sgd_update", sgd.sgd_update, dict(r_ui=4.0, x_u=X6[0], y_i=Y6[1], b_u=0.1, b_i=-0.2, mu=3.5, lr=0.05, lam=0.1), {
     "r_ui": float_arg(4.0), "x_u": vector(X6[0]), "y_i": vector(Y6[1]), "b_u": float_arg(0.1, optional=True),
-    "b_i": float_arg(-0.2, optional=True), "mu": float_arg(3.5), "lr": float_arg(0.05), "lam": float_arg(0.1)},
+    "b_i": float_arg(-0.2, optional=True), "mu": float_arg(3.5), "lr": float_arg(0.05), "lam": float_arg(0.1),
+    "s_u": vector(Z6_ROW, optional=True)},
     examples=100)
 
 
@@ -986,11 +988,12 @@ def _epoch(f):
     return run
 
 
-EPOCH_ARGS = dict(train=TRAIN, X=X6, Y=Y6, lr=0.05, lam=0.1, mu=3.5, bu=BU6, bi=BI6, order=None)
+EPOCH_ARGS = dict(train=TRAIN, X=X6, Y=Y6, lr=0.05, lam=0.1, mu=3.5, bu=BU6, bi=BI6, order=None, S=None)
 EPOCH_HOSTILES = {"train": ratings_arg(TRAIN), "X": matrix(X6), "Y": matrix(Y6), "lr": float_arg(0.05),
                   "lam": float_arg(0.1), "mu": float_arg(3.5), "bu": vector(BU6, optional=True),
                   "bi": vector(BI6, optional=True),
-                  "order": ids(np.arange(len(TRAIN))[::-1], len(TRAIN), optional=True, aligned=False)}
+                  "order": ids(np.arange(len(TRAIN))[::-1], len(TRAIN), optional=True, aligned=False),
+                  "S": matrix(0.3 * X6[::-1].copy(), optional=True)}
 add("sgd.sgd_epoch", _epoch(sgd.sgd_epoch), EPOCH_ARGS, EPOCH_HOSTILES, examples=100)
 add("sgd.sgd_epoch_loop", _epoch(sgd.sgd_epoch_loop), EPOCH_ARGS, EPOCH_HOSTILES, examples=80)
 
@@ -1094,6 +1097,27 @@ add("als_implicit.implicit_loss", als_implicit.implicit_loss,
         "train": ratings_arg(TRAIN, counts=True), "X": matrix(X6), "Y": matrix(Y6), "lam": float_arg(1.0),
         "alpha": float_arg(0.5), "confidence": choice("linear", als_implicit.CONFIDENCES), "eps": float_arg(1.0),
         "weighted": bool_arg(False)}, examples=80)
+
+# ---- mfedu.advanced
+
+N6 = advanced.implicit_matrix(TRAIN)
+Z6 = _rng.normal(0, 0.3, (6, 2))
+SVDPP_MODEL = dict(train=TRAIN, N=N6, X=X6, Y=Y6, Z=Z6, mu=3.5, bu=BU6, bi=BI6)
+SVDPP_HOSTILES = {"train": ratings_arg(TRAIN), "N": sparse_arg(N6), "X": matrix(X6), "Y": matrix(Y6),
+                  "Z": matrix(Z6), "mu": float_arg(3.5), "bu": vector(BU6), "bi": vector(BI6)}
+add("advanced.implicit_matrix", advanced.implicit_matrix, dict(ratings=TRAIN), {"ratings": ratings_arg(TRAIN)})
+add("advanced.implicit_sums", advanced.implicit_sums, dict(N=N6, Z=Z6), {"N": sparse_arg(N6), "Z": matrix(Z6)})
+add("advanced.svdpp_loss", advanced.svdpp_loss, dict(SVDPP_MODEL, lam=0.1, lam_z=1.0),
+    dict(SVDPP_HOSTILES, lam=float_arg(0.1), lam_z=float_arg(1.0)), examples=80)
+add("advanced.z_step", advanced.z_step, dict(SVDPP_MODEL, lam_z=1.0, n_steps=3),
+    dict(SVDPP_HOSTILES, lam_z=float_arg(1.0), n_steps=int_arg(3, huge=False)), examples=80)
+add("advanced.svdpp", advanced.svdpp,
+    dict(TRAINER, lam=0.1, lam_z=1.0, lr=0.05, n_epochs=2, implicit=None, z_steps=2, init_std=0.1),
+    dict(TRAINER_HOSTILES, lam=float_arg(0.1), lam_z=float_arg(1.0), lr=float_arg(0.05),
+         n_epochs=int_arg(2, huge=False), implicit=ratings_arg(TRAIN, optional=True),
+         z_steps=int_arg(2, huge=False), init_std=float_arg(0.1)),
+    check=lambda r, kw: fit_shape(r, kw, iters="n_epochs"), examples=80)
+
 
 # ---- mfedu.spark (only to_fit_result: everything else starts or needs a JVM)
 
@@ -1371,6 +1395,7 @@ NOT_FUZZED = {
     "loss.GradientCheck": "a plain result container",
     "loss.NotFiniteError": "an exception class",
     "sgd.DivergenceError": "an exception class",
+    "advanced.SVDppResult": "a FitResult built by svdpp (FitResult's methods are fuzzed)",
     "checks.Feedback": "a plain result container",
 }
 
@@ -1653,7 +1678,7 @@ def test_one_hostile_argument(spec):
 
 
 FUZZED_MODULES = ("data", "synthetic", "linalg", "svdrec", "loss", "result", "metrics", "sgd", "als",
-                  "als_implicit", "spark", "widgets", "checks")
+                  "als_implicit", "advanced", "spark", "widgets", "checks")
 
 
 def test_every_public_callable_is_fuzzed():
