@@ -1,4 +1,4 @@
-"""SVD++ benchmark (notebook 09): mfedu.advanced.svdpp against Surprise's SVDpp, on one split.
+"""SVD++ and timeSVD++ benchmark (notebook 09): mfedu.advanced against Surprise's SVDpp, on one split.
 
     python benchmarks/advanced.py              # about a minute on 1 core with Surprise installed
     python benchmarks/advanced.py --repeats 3  # more timing repeats
@@ -11,6 +11,7 @@ split (seed 0). On that split, in one run: test RMSE and fit time of
     what the implicit term adds, one change at a time),
   * Surprise's SVDpp(n_factors=20, n_epochs=20) and SVD() with their defaults (optional: without
     Surprise, its rows say "skipped"),
+  * mfedu's timesvdpp with its defaults, and with each group of time terms alone (what each adds),
 beside the oracle (the best any method can expect). Every timing runs on ONE thread, and the
 fit times of svdpp and Surprise's SVDpp are taken interleaved in the same run, so a busy machine
 slows both alike. Numbers, not pass/fail: each target is printed beside its measurement.
@@ -26,7 +27,7 @@ import time
 
 import numpy as np
 
-from mfedu.advanced import svdpp
+from mfedu.advanced import TIME_TERMS, svdpp, timesvdpp
 from mfedu.als import als_explicit
 from mfedu.data import train_test_split
 from mfedu.sgd import sgd
@@ -40,12 +41,13 @@ except ImportError:                               # optional, as `implicit` is f
 
 
 def surprise_fit(train, algo):
-    """Fit a Surprise algorithm on ``train`` (raw ids = mfedu's ids); returns a predict function."""
+    """Fit a Surprise algorithm on ``train`` (raw ids = mfedu's ids); returns a function that
+    predicts the ratings of a Ratings."""
     data = Dataset(surprise.Reader(rating_scale=(1, 5)))
     trainset = data.construct_trainset([(int(u), int(i), float(r), None)
                                         for u, i, r in zip(train.users, train.items, train.values)])
     algo.fit(trainset)
-    return lambda users, items: np.array([algo.predict(int(u), int(i)).est for u, i in zip(users, items)])
+    return lambda ratings: np.array([algo.predict(int(u), int(i)).est for u, i in zip(ratings.users, ratings.items)])
 
 
 def rmse(predicted, test):
@@ -78,16 +80,19 @@ def main():
         start = time.perf_counter()
         predict = fit()
         seconds = time.perf_counter() - start
-        predictions[name] = p = predict(test.users, test.items)
+        predictions[name] = p = predict(test)
         rows.append((name, rmse(p, test), seconds))
         return seconds
 
     def mfedu_fit(f, **kw):
-        return lambda: f(train, **kw).predict
+        return lambda: f(train, **kw).predict_ratings
 
     run("mfedu als_explicit(biased=True), defaults", mfedu_fit(als_explicit, biased=True))
     run("mfedu sgd, defaults", mfedu_fit(sgd))
     run("mfedu svdpp, z_steps=0 (Z stays 0)", mfedu_fit(svdpp, z_steps=0))
+    for term in TIME_TERMS:
+        run(f"mfedu timesvdpp, time_terms=('{term}',)", mfedu_fit(timesvdpp, time_terms=(term,)))
+    run("mfedu timesvdpp, defaults", mfedu_fit(timesvdpp))
     times = {"svdpp": [], "surprise": []}
     for _ in range(max(args.repeats, 1)):
         times["svdpp"].append(run("mfedu svdpp, defaults", mfedu_fit(svdpp)))
@@ -124,6 +129,25 @@ def main():
     ratio = np.array(times["svdpp"]) / np.array(times["surprise"])
     print(f"  fit time / Surprise SVDpp's: {np.median(ratio):.3f} (range {ratio.min():.3f}-{ratio.max():.3f}, "
           f"{len(ratio)} interleaved pairs); target <= 0.2")
+    timed_p = predictions["mfedu timesvdpp, defaults"]
+    print(f"  timesvdpp below svdpp (random split): {rmse(mine, test) - rmse(timed_p, test):+.4f} (paired SE "
+          f"{paired_se(mine, timed_p, test):.4f}); target: better on the planted set")
+    time_split(timed)
+
+
+def time_split(timed):
+    """The same models scored on each user's LATEST 20 % of ratings (order="time", by_user=True):
+    the future of what they were trained on. A day offset b_{u,t} helps only where a test rating
+    falls on a day the user also rated in training."""
+    train, test = train_test_split(timed.ratings, 0.2, seed=0, by_user=True, order="time")
+    same_day = np.isin((test.users.astype(np.int64) << 32) + test.times // 86_400,
+                       (train.users.astype(np.int64) << 32) + train.times // 86_400)
+    print(f"\n== each user's latest 20 % as test ({len(test):,} ratings; {same_day.mean():.0%} on a day the "
+          f"user also rated in training); oracle {timed.truth.oracle_rmse(test):.4f}")
+    for name, f in (("mfedu als_explicit(biased=True), defaults", lambda: als_explicit(train, biased=True).predict_ratings),
+                    ("mfedu svdpp, defaults", lambda: svdpp(train).predict_ratings),
+                    ("mfedu timesvdpp, defaults", lambda: timesvdpp(train).predict_ratings)):
+        print(f"{name:48s} {rmse(f()(test), test):9.4f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,8 @@
-"""Validation search for mfedu.advanced.svdpp's defaults (notebook 09).
+"""Validation searches for mfedu.advanced.svdpp's and timesvdpp's defaults (notebook 09).
 
-    python benchmarks/tune_svdpp.py        # about 5 minutes on a quiet core
+    python benchmarks/tune_svdpp.py          # svdpp: about 5 minutes on a quiet core
+    python benchmarks/tune_svdpp.py --time   # timesvdpp's time penalties and bins (svdpp's
+                                             # defaults for the rest): about 3 minutes
 
 The rule of benchmarks/tune_sgd.py: the timed synthetic set is split 80/20 (seed 0, the split of
 benchmarks/advanced.py); a validation split (20 %, seed 1) is carved out of the TRAINING ratings;
@@ -15,6 +17,11 @@ Output of the run that chose the defaults (2026-12-03, 36 settings):
     the next 7 (ranks 8 and 20, lam 0.1-0.15, lam_z 0.3-1, lr 0.01-0.015, 6-15 epochs) are within
     0.0003 of it, each gap below one paired SE (0.0003-0.0009): the surface is flat there;
     the best with lam_z = 3 is 0.0018 behind, the best with lam = 0.25 0.0022.
+
+Output of the --time run that chose timesvdpp's defaults (2026-12-03, 54 settings):
+    best: n_bins 6, lam_bin 25, lam_alpha 500, lam_day 10, 12 epochs, validation 0.9478
+    the next three are within 0.0007 (paired SE 0.0003-0.0004); every n_bins = 30 setting is at
+    least 0.002 behind, and lam_day (3 or 30 instead of 10) moves it most: +0.006 to +0.009.
 """
 from __future__ import annotations
 
@@ -22,26 +29,37 @@ import itertools
 
 import numpy as np
 
-from mfedu.advanced import svdpp
+import argparse
+
+from mfedu.advanced import svdpp, timesvdpp
 from mfedu.data import train_test_split
 from mfedu.synthetic import make_timed
 
 N_EPOCHS = 30
 GRID = dict(rank=(8, 20), lam=(0.1, 0.15, 0.25), lam_z=(0.3, 1.0, 3.0), lr=(0.01, 0.015))
 N_REFIT = 8      # the best settings refitted to pair their validation errors with the best one
-DEFAULTS = {name: p.default for name, p in __import__("inspect").signature(svdpp).parameters.items()
-            if name in GRID or name == "n_epochs"}
+TIME_GRID = dict(n_bins=(6, 30), lam_bin=(5.0, 25.0, 100.0), lam_alpha=(100.0, 500.0, 2000.0),
+                 lam_day=(3.0, 10.0, 30.0))
+
+
+def defaults(f, grid):
+    return {name: p.default for name, p in __import__("inspect").signature(f).parameters.items()
+            if name in grid or name == "n_epochs"}
 
 
 def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--time", action="store_true", help="search timesvdpp's time settings instead")
+    args = parser.parse_args()
+    f, grid = (timesvdpp, TIME_GRID) if args.time else (svdpp, GRID)
     train, _ = train_test_split(make_timed(seed=0).ratings, 0.2, seed=0)
     fit, valid = train_test_split(train, 0.2, seed=1)
-    print(f"svdpp search: {len(fit):,} fitting and {len(valid):,} validation ratings (from the 80 % "
-          f"training split), up to {N_EPOCHS} epochs")
+    print(f"{f.__name__} search: {len(fit):,} fitting and {len(valid):,} validation ratings (from the "
+          f"80 % training split), up to {N_EPOCHS} epochs")
     results = []
-    for values in itertools.product(*GRID.values()):
-        setting = dict(zip(GRID, values))
-        model = svdpp(fit, n_epochs=N_EPOCHS, test=valid, **setting)
+    for values in itertools.product(*grid.values()):
+        setting = dict(zip(grid, values))
+        model = f(fit, n_epochs=N_EPOCHS, test=valid, **setting)
         curve = np.array(model.history["test_rmse"])
         best = int(np.argmin(curve))
         results.append((curve[best], best + 1, setting))
@@ -50,8 +68,8 @@ def main():
     best_rmse, best_epochs, best_setting = results[0]
 
     def errors(epochs, setting):
-        model = svdpp(fit, n_epochs=epochs, **setting)
-        return (model.predict(valid.users, valid.items) - valid.values) ** 2
+        model = f(fit, n_epochs=epochs, **setting)
+        return (model.predict_ratings(valid) - valid.values) ** 2
 
     # the paired standard error of each near setting's gap to the best (rating by rating, in RMSE
     # units: divided by 2 x RMSE), for the N_REFIT best settings
@@ -62,7 +80,7 @@ def main():
         se = float(gap.std(ddof=1) / np.sqrt(len(gap))) if setting is not best_setting else 0.0
         print(f"  {setting}, {epochs} epochs: validation {rmse:.4f} (+{rmse - best_rmse:.4f}, paired SE {se:.4f})")
     print(f"\nbest: {best_setting}, {best_epochs} epochs, validation {best_rmse:.4f}")
-    print(f"svdpp's defaults: {DEFAULTS}")
+    print(f"{f.__name__}'s defaults: {defaults(f, grid)}")
 
 
 if __name__ == "__main__":

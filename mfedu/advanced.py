@@ -35,6 +35,25 @@ n_i counts ratings). ``svdpp`` therefore splits the parameters in two and runs, 
 Step 2 is the per-rating SGD of notebook 05, exact and vectorised; step 3 replaces the z_j's
 per-rating steps by a least-squares step on the same objective. Cost per epoch:
 O(|Omega| k + z_steps (nnz(N) k + m k^2)).
+
+timeSVD++ (Koren 2009, "Collaborative filtering with temporal dynamics", sections 4-5) lets the
+biases move with the day t of a rating (days counted from the first training rating):
+
+    r̂_uit = r̂_ui (eq. (1)) + b_{i,Bin(t)} + alpha_u dev_u(t) + b_{u,t}                         (4)
+
+    Bin(t)   = the time bin of day t (n_bins bins of equal length spanning the training days);
+               b_{i,Bin(t)}: how item i's bias differs in that bin (a film's popularity drifts)
+    dev_u(t) = sign(t - t_u) |t - t_u|^beta, t_u the mean day of u's training ratings, beta = 0.4
+               (Koren's); alpha_u: how fast u's generosity drifts
+    b_{u,t}  = an offset for user u on day t (a mood, or several people at one account), for the
+               days on which u rated in training, 0 on any other day.
+
+Its objective is (2) on the ratings minus the time terms, plus plain penalties
+lam_bin sum b_{i,bin}^2 + lam_alpha sum alpha_u^2 + lam_day sum b_{u,t}^2 (plain: a bin or day
+with few ratings is shrunk more). ``timesvdpp`` runs the epochs of ``svdpp`` on the ratings minus
+the current time terms (the time terms are constants there), then minimises the objective
+exactly over each group of time terms in turn (``time_step``): each group's terms are separate
+one-variable least-squares problems, solved in closed form.
 """
 from __future__ import annotations
 
@@ -45,7 +64,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import _ridge
-from ._validate import check_float, check_int, check_matrix, check_rank, check_scale, check_vector
+from ._validate import check_float, check_ids, check_int, check_matrix, check_rank, check_scale, check_vector
 from .data import Ratings, check_ratings, check_test
 from .loss import NotFiniteError
 from .metrics import record_iteration
@@ -54,7 +73,12 @@ from .sgd import DIVERGENCE_FACTOR, DivergenceError, sgd_epoch
 
 MODEL_INPUTS = "the ratings, X, Y, Z, mu, the biases (bu, bi)"   # what an overflow names
 
-__all__ = ["SVDppResult", "implicit_matrix", "implicit_sums", "svdpp_loss", "z_step", "svdpp"]
+__all__ = ["SVDppResult", "implicit_matrix", "implicit_sums", "svdpp_loss", "svdpp_gradients", "z_step", "svdpp",
+           "TimeSVDppResult", "TimeEffects", "time_effects", "time_step", "timesvdpp"]
+
+DAY = 86_400                  # seconds
+DEV_BETA = 0.4                # dev_u(t) = sign(t - t_u) |t - t_u|^0.4 (Koren 2009)
+TIME_TERMS = ("bin", "drift", "day")   # b_{i,Bin(t)}, alpha_u dev_u(t), b_{u,t}
 
 
 @dataclass(eq=False)
@@ -98,6 +122,40 @@ def svdpp_loss(train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam: float, lam_z:
         raise NotFiniteError(f"the loss overflowed to inf or NaN: {MODEL_INPUTS}, lam or lam_z are too "
                              "large for float64 arithmetic")
     return loss
+
+
+def svdpp_gradients(train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam: float, lam_z: float) -> dict:
+    """The gradient of L, eq. (2), in matrix form (X: the x_u alone), as a dict X, Y, Z, bu, bi.
+
+    With e_ui = r_ui - r̂_ui, p_u = x_u + s_u, d_u = |N(u)|^(-1/2) and E the sparse m x n matrix
+    of the e_ui:
+        dL/dx_u = -2 sum_i e_ui y_i + 2 lam n_u x_u        (rows: -2 E Y + 2 lam diag(n_u) X)
+        dL/dy_i = -2 sum_u e_ui p_u + 2 lam n_i y_i        (-2 E^T P + 2 lam diag(n_i) Y)
+        dL/dz_j = -2 sum_{u : j in N(u)} d_u sum_i e_ui y_i + 2 lam_z m_j z_j
+                                                           (-2 N^T diag(d) E Y + 2 lam_z diag(m_j) Z)
+        dL/db_u = -2 sum_i e_ui + 2 lam n_u b_u,   dL/db_i = -2 sum_u e_ui + 2 lam n_i b_i
+    z_j's gradient is x_u's, passed back through s_u to every item of N(u): the chain rule.
+    """
+    train, N, X, Y, Z, mu, bu, bi = _check_model(train, N, X, Y, Z, mu, bu, bi)
+    lam, lam_z = check_float(lam, "lam", low=0.0), check_float(lam_z, "lam_z", low=0.0)
+    d = _norms(N)
+    S = (N @ Z) * d[:, None]
+    u, i = train.users, train.items
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = train.values - (mu + bu[u] + bi[i] + np.einsum("jk,jk->j", X[u] + S[u], Y[i]))
+        E = sp.csr_matrix((e, (u, i)), shape=train.shape)
+        EY = E @ Y
+        n_u, n_i = train.user_counts(), train.item_counts()
+        m_j = np.diff(N.tocsc().indptr)
+        grads = {"X": -2 * EY + 2 * lam * n_u[:, None] * X,
+                 "Y": -2 * (E.T @ (X + S)) + 2 * lam * n_i[:, None] * Y,
+                 "Z": -2 * (N.T @ (EY * d[:, None])) + 2 * lam_z * m_j[:, None] * Z,
+                 "bu": -2 * np.asarray(E.sum(1)).ravel() + 2 * lam * n_u * bu,
+                 "bi": -2 * np.asarray(E.sum(0)).ravel() + 2 * lam * n_i * bi}
+    if not all(np.all(np.isfinite(g)) for g in grads.values()):
+        raise NotFiniteError(f"the gradient overflowed to inf or NaN: {MODEL_INPUTS}, lam or lam_z are too "
+                             "large for float64 arithmetic")
+    return grads
 
 
 def z_step(train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam_z: float, n_steps: int = 5) -> np.ndarray:
@@ -194,69 +252,338 @@ def svdpp(train: Ratings, rank: int = 8, lam: float = 0.15, lam_z: float = 1.0, 
     the cumulative time of the updates. Raises DivergenceError if the loss exceeds
     DIVERGENCE_FACTOR times its initial value or stops being finite (lr too large).
     """
-    train = check_ratings(train, "train")
-    check_scale(train.values, "train")
-    test = check_test(test, train)
-    rank = check_rank(rank, min(train.shape), "min(n_users, n_items)")
-    lam, lam_z = check_float(lam, "lam", low=0.0), check_float(lam_z, "lam_z", low=0.0)
-    lr = check_float(lr, "lr", low=0.0, low_open=True)
-    n_epochs = check_int(n_epochs, "n_epochs", low=1)
-    z_steps = check_int(z_steps, "z_steps", low=0)
-    init_std = check_float(init_std, "init_std", low=0.0, low_open=True)
-    rng = np.random.default_rng(check_int(seed, "seed", low=0))
-    if implicit is None:
-        N = implicit_matrix(train)
-    else:
-        implicit = check_ratings(implicit, "implicit")
-        if implicit.shape != train.shape:
-            raise ValueError(f"implicit must have the shape of train {train.shape}, got {implicit.shape}")
-        N = implicit_matrix(implicit)
+    run = _Setup("svdpp", train, test, rank, lam, lam_z, lr, n_epochs, seed, implicit, z_steps, init_std)
+    model = SVDppResult(run.X_own.copy(), run.Y, run.mu, run.bu, run.bi, X_own=run.X_own, Z=run.Z,
+                        N=run.N, params=run.params)
+    return _fit(run, model)
 
-    m, n = train.shape
-    X_own = rng.normal(0.0, init_std, size=(m, rank))
-    Y = rng.normal(0.0, init_std, size=(n, rank))
-    Z = np.zeros((n, rank))
-    mu, bu, bi = float(train.values.mean()), np.zeros(m), np.zeros(n)
-    model = SVDppResult(X_own.copy(), Y, mu, bu, bi, X_own=X_own, Z=Z, N=N, params={
-        "method": "svdpp", "rank": rank, "lam": lam, "lam_z": lam_z, "lr": lr, "n_epochs": n_epochs,
-        "seed": seed, "z_steps": z_steps, "init_std": init_std,
-        "implicit": "train" if implicit is None else "given",
-        "lam_convention": lam_convention(True) + ", lam_z * m_j"})
-    loss0 = _loss(train, N, X_own, Y, Z, mu, bu, bi, lam, lam_z)
+
+def timesvdpp(train: Ratings, rank: int = 8, lam: float = 0.15, lam_z: float = 1.0, lr: float = 0.015,
+              n_epochs: int = 12, n_bins: int = 6, lam_bin: float = 25.0, lam_alpha: float = 500.0,
+              lam_day: float = 10.0, time_terms=TIME_TERMS, seed: int = 0, test: Ratings | None = None,
+              implicit: Ratings | None = None, z_steps: int = 5, init_std: float = 0.1) -> TimeSVDppResult:
+    """Fit timeSVD++, eq. (4): ``svdpp``'s epochs on the ratings minus the time terms, each
+    followed by ``time_step`` (the exact minimiser over each group of time terms in turn).
+
+    train and test must have ``times``. n_bins: the number of item-bias time bins (Koren 2009
+    used 30 over his data's 2,243 days; on the timed synthetic set's 900 days validation prefers
+    6, of 150 days each). lam_bin, lam_alpha, lam_day: the PLAIN penalties of the
+    b_{i,bin}, alpha_u and b_{u,t} (module docstring). time_terms: which of the three groups are
+    fitted, a subset of TIME_TERMS = ("bin", "drift", "day"); the others stay 0 (to see what
+    each adds). The other arguments are ``svdpp``'s. The time settings and n_epochs are the best
+    of ``benchmarks/tune_svdpp.py --time`` (54 settings on a validation split; the next three are
+    within 0.0007 of it); the rest are svdpp's defaults.
+    Returns a TimeSVDppResult: its ``predict`` and every metric need the ratings' times.
+    """
+    run = _Setup("timesvdpp", train, test, rank, lam, lam_z, lr, n_epochs, seed, implicit, z_steps,
+                 init_std, times_needed=True)
+    n_bins = check_int(n_bins, "n_bins", low=1)
+    lams = tuple(check_float(v, name, low=0.0) for v, name in
+                 ((lam_bin, "lam_bin"), (lam_alpha, "lam_alpha"), (lam_day, "lam_day")))
+    terms = _check_terms(time_terms)
+    run.params.update(n_bins=n_bins, lam_bin=lams[0], lam_alpha=lams[1], lam_day=lams[2],
+                      lam_time_convention="plain", time_terms=terms)
+    effects = time_effects(run.train, n_bins)
+    model = TimeSVDppResult(run.X_own.copy(), run.Y, run.mu, run.bu, run.bi, X_own=run.X_own, Z=run.Z,
+                            N=run.N, params=run.params, effects=effects)
+    return _fit(run, model, lams + (terms,))
+
+
+def _check_terms(time_terms) -> tuple[str, ...]:
+    if isinstance(time_terms, str) or not isinstance(time_terms, (tuple, list, set, frozenset)):
+        raise TypeError(f"time_terms must be a tuple of names from {TIME_TERMS}, got {time_terms!r}")
+    unknown = [t for t in time_terms if t not in TIME_TERMS]
+    if unknown:
+        raise ValueError(f"time_terms must be a subset of {TIME_TERMS}, got {tuple(time_terms)!r}")
+    return tuple(t for t in TIME_TERMS if t in time_terms)
+
+
+class _Setup:
+    """The checked arguments and the starting parameters shared by svdpp and timesvdpp."""
+
+    def __init__(self, method, train, test, rank, lam, lam_z, lr, n_epochs, seed, implicit, z_steps,
+                 init_std, times_needed=False):
+        self.train = train = check_ratings(train, "train")
+        check_scale(train.values, "train")
+        self.test = check_test(test, train)
+        if times_needed:
+            for name, r in (("train", train), ("test", self.test)):
+                if r is not None and r.times is None:
+                    raise ValueError(f"{name} must have times (Ratings(..., times=...)): timeSVD++'s "
+                                     "terms depend on the day of each rating")
+        rank = check_rank(rank, min(train.shape), "min(n_users, n_items)")
+        self.lam, self.lam_z = check_float(lam, "lam", low=0.0), check_float(lam_z, "lam_z", low=0.0)
+        self.lr = check_float(lr, "lr", low=0.0, low_open=True)
+        self.n_epochs = check_int(n_epochs, "n_epochs", low=1)
+        self.z_steps = check_int(z_steps, "z_steps", low=0)
+        init_std = check_float(init_std, "init_std", low=0.0, low_open=True)
+        self.rng = np.random.default_rng(check_int(seed, "seed", low=0))
+        if implicit is None:
+            self.N = implicit_matrix(train)
+        else:
+            implicit = check_ratings(implicit, "implicit")
+            if implicit.shape != train.shape:
+                raise ValueError(f"implicit must have the shape of train {train.shape}, got {implicit.shape}")
+            self.N = implicit_matrix(implicit)
+        m, n = train.shape
+        self.X_own = self.rng.normal(0.0, init_std, size=(m, rank))
+        self.Y = self.rng.normal(0.0, init_std, size=(n, rank))
+        self.Z = np.zeros((n, rank))
+        self.mu, self.bu, self.bi = float(train.values.mean()), np.zeros(m), np.zeros(n)
+        self.params = {"method": method, "rank": rank, "lam": self.lam, "lam_z": self.lam_z, "lr": self.lr,
+                       "n_epochs": self.n_epochs, "seed": seed, "z_steps": self.z_steps, "init_std": init_std,
+                       "implicit": "train" if implicit is None else "given",
+                       "lam_convention": lam_convention(True) + ", lam_z * m_j"}
+
+
+def _fit(run, model, time_lams=None):
+    """The epochs of the module docstring; with ``time_lams`` (timeSVD++) each epoch runs on the
+    ratings minus the time terms and ends with a time_step."""
+    train, N, mu, bu, bi, lam, lam_z, lr = run.train, run.N, run.mu, run.bu, run.bi, run.lam, run.lam_z, run.lr
+    X_own, Y, Z = run.X_own, run.Y, run.Z
+    effects = getattr(model, "effects", None)
+
+    def total_loss(Z):
+        if effects is None:
+            return _loss(train, N, X_own, Y, Z, mu, bu, bi, lam, lam_z)
+        static = Ratings(train.users, train.items, train.values - effects.terms(train.users, train.items, train.times),
+                         *train.shape)
+        return _loss(static, N, X_own, Y, Z, mu, bu, bi, lam, lam_z) + effects._penalty(*time_lams[:3])
+
+    loss0 = total_loss(Z)
     model.params["initial_loss"] = loss0
     system = _ZSystem(train, N)
+    too_large = f"the learning rate lr = {lr:g} is too large for this problem; try a smaller one, e.g. lr = {lr / 10:g}"
     seconds = 0.0
-    for epoch in range(1, n_epochs + 1):
+    for epoch in range(1, run.n_epochs + 1):
         start = time.perf_counter()
         S = (N @ Z) * _norms(N)[:, None]
+        static = train if effects is None else Ratings(
+            train.users, train.items, train.values - effects.terms(train.users, train.items, train.times), *train.shape)
         cause = None
         with np.errstate(over="ignore", invalid="ignore"):
             try:
-                sgd_epoch(train, X_own, Y, lr, lam, mu, bu, bi, rng.permutation(len(train)), S=S)
+                sgd_epoch(static, X_own, Y, lr, lam, mu, bu, bi, run.rng.permutation(len(train)), S=S)
             except NotFiniteError:
-                cause = f"the learning rate lr = {lr:g} is too large for this problem; try a smaller one, e.g. lr = {lr / 10:g}"
+                cause = too_large
             if cause is None:
-                Z_new = _z_step(train, N, X_own, Y, Z, mu, bu, bi, lam_z, z_steps, system)
+                Z_new = _z_step(static, N, X_own, Y, Z, mu, bu, bi, lam_z, run.z_steps, system)
                 if not np.all(np.isfinite(Z_new)):          # SGD's part already too large, or lam_z?
-                    after_sgd = _loss(train, N, X_own, Y, Z, mu, bu, bi, lam, lam_z)
+                    after_sgd = _loss(static, N, X_own, Y, Z, mu, bu, bi, lam, lam_z)
                     cause = (f"the z-step overflowed: lam_z = {lam_z:g} is too large for float64 "
                              "arithmetic" if np.isfinite(after_sgd) and after_sgd <= DIVERGENCE_FACTOR * loss0
-                             else f"the learning rate lr = {lr:g} is too large for this problem; try a "
-                                  f"smaller one, e.g. lr = {lr / 10:g}")
+                             else too_large)
                 Z = Z_new
+            if cause is None and effects is not None:
+                S = (N @ Z) * _norms(N)[:, None]
+                u, i = train.users, train.items
+                residual = train.values - (mu + bu[u] + bi[i] + np.einsum("jk,jk->j", X_own[u] + S[u], Y[i]))
+                effects = _time_step(effects, train, residual, *time_lams)
+                model.effects = effects
         seconds += time.perf_counter() - start
         finite = all(np.all(np.isfinite(a)) for a in (X_own, Y, Z, bu, bi))
-        loss = _loss(train, N, X_own, Y, Z, mu, bu, bi, lam, lam_z) if finite else np.nan
         model.Z = Z
+        loss = total_loss(Z) if finite else np.nan
         model.X = X_own + (N @ Z) * _norms(N)[:, None] if finite else np.full_like(X_own, np.nan)
-        record_iteration(model, loss, seconds, train, test)
+        record_iteration(model, loss, seconds, train, run.test)
         if cause is not None or not (np.isfinite(loss) and loss <= DIVERGENCE_FACTOR * loss0):
-            cause = cause or (f"the learning rate lr = {lr:g} is too large for this problem; try a "
-                              f"smaller one, e.g. lr = {lr / 10:g}")
-            raise DivergenceError(f"svdpp diverged at epoch {epoch}: the loss is {loss:.4g} (initially "
-                                  f"{loss0:.4g}); {cause}", {k: list(v) for k, v in model.history.items()},
-                                  epoch, lr, loss0)
+            raise DivergenceError(f"{model.params['method']} diverged at epoch {epoch}: the loss is {loss:.4g} "
+                                  f"(initially {loss0:.4g}); {cause or too_large}",
+                                  {k: list(v) for k, v in model.history.items()}, epoch, lr, loss0)
     return model
+
+
+# ----------------------------------------------------------------------------- time effects
+
+@dataclass(eq=False)
+class TimeEffects:
+    """The time terms of eq. (4) and what evaluating them at any time needs.
+
+    start: the time (seconds) of day 0, the day of the first training rating; bin_days: the length
+    of a bin in days (Bin(t) = t // bin_days, clipped to the bins that exist); item_bins (n, n_bins):
+    b_{i,bin}; user_mean_day (m,): t_u; alpha (m,): alpha_u; day_users, day_days, day_bias: one
+    entry per (user, day) with training ratings, sorted by (user, day): b_{u,t}."""
+
+    start: int
+    bin_days: int
+    item_bins: np.ndarray
+    user_mean_day: np.ndarray
+    alpha: np.ndarray
+    day_users: np.ndarray
+    day_days: np.ndarray
+    day_bias: np.ndarray
+
+    def days(self, times) -> np.ndarray:
+        """The day t of each time: whole days since ``start`` (negative before it), as int64."""
+        times = check_vector(times, "times", dtype=np.int64)
+        return (times - self.start) // DAY
+
+    def parts(self, users, items, times) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """b_{i,Bin(t)}, alpha_u dev_u(t) and b_{u,t} for aligned users, items and times."""
+        u = check_ids(users, "users", len(self.alpha), "n_users")
+        i = check_ids(items, "items", self.item_bins.shape[0], "n_items")
+        t = self.days(times)
+        if not len(u) == len(i) == len(t):
+            raise ValueError(f"users, items and times must have equal lengths, got {len(u)}, {len(i)} and {len(t)}")
+        return self._bin_part(i, t), self.alpha[u] * self._dev(u, t), self._day_part(u, t)
+
+    def terms(self, users, items, times) -> np.ndarray:
+        """The sum of the three time terms of eq. (4)."""
+        a, b, c = self.parts(users, items, times)
+        return a + b + c
+
+    def _bins(self, days) -> np.ndarray:
+        """Bin(t): the bin of each day, clipped to the bins that exist."""
+        return np.clip(np.asarray(days) // self.bin_days, 0, self.item_bins.shape[1] - 1)
+
+    def _bin_part(self, items, days) -> np.ndarray:
+        return self.item_bins[items, self._bins(days)]
+
+    def _dev(self, users, days) -> np.ndarray:
+        """dev_u(t) = sign(t - t_u) |t - t_u|^beta, beta = DEV_BETA."""
+        gap = np.asarray(days, dtype=np.float64) - self.user_mean_day[users]
+        return np.sign(gap) * np.abs(gap) ** DEV_BETA
+
+    def _day_part(self, users, days) -> np.ndarray:
+        """b_{u,t}: the fitted offset where u rated on day t in training, else 0."""
+        key, wanted = self._keys(self.day_users, self.day_days), self._keys(users, days)
+        if len(key) == 0:
+            return np.zeros(len(wanted))
+        at = np.minimum(np.searchsorted(key, wanted), len(key) - 1)
+        return np.where(key[at] == wanted, self.day_bias[at], 0.0)
+
+    def _penalty(self, lam_bin, lam_alpha, lam_day) -> float:
+        return float(lam_bin * np.sum(self.item_bins ** 2) + lam_alpha * np.sum(self.alpha ** 2)
+                     + lam_day * np.sum(self.day_bias ** 2))
+
+    @staticmethod
+    def _keys(users, days) -> np.ndarray:
+        return np.asarray(users, dtype=np.int64) * (1 << 32) + (np.asarray(days, dtype=np.int64) + (1 << 31))
+
+
+def time_effects(train: Ratings, n_bins: int = 30) -> TimeEffects:
+    """All time terms at 0, laid out for ``train`` (which must have times): day 0 is the day of
+    its first rating, ``n_bins`` bins of equal length cover its days, t_u is the mean day of u's
+    ratings, and there is one b_{u,t} per (user, day) that has ratings."""
+    train = check_ratings(train, "train")
+    if train.times is None:
+        raise ValueError("train must have times (Ratings(..., times=...))")
+    start = int(train.times.min())
+    day = (train.times - start) // DAY
+    n_days = int(day.max()) + 1
+    n_bins = check_int(n_bins, "n_bins", low=1, high=n_days,
+                       high_text=f"the number of days train spans, {n_days} (a bin needs at least a day)")
+    bin_days = -(-n_days // n_bins)                        # ceil: n_bins bins cover every day
+    counts = train.user_counts()
+    mean_day = np.bincount(train.users, weights=day.astype(np.float64), minlength=train.n_users) / np.maximum(counts, 1)
+    pairs = np.unique(TimeEffects._keys(train.users, day))
+    day_users, day_days = pairs >> 32, (pairs & ((1 << 32) - 1)) - (1 << 31)
+    return TimeEffects(start, bin_days, np.zeros((train.n_items, n_bins)), mean_day, np.zeros(train.n_users),
+                       day_users, day_days, np.zeros(len(pairs)))
+
+
+def time_step(effects: TimeEffects, train: Ratings, residual, lam_bin: float, lam_alpha: float,
+              lam_day: float, time_terms=TIME_TERMS) -> TimeEffects:
+    """Set each group of time terms to its exact minimiser, in turn, the others fixed.
+
+    ``residual``: r_ui minus the static prediction (eq. (1)) for each rating of ``train``. With
+    rho_ui = residual minus the OTHER two groups' terms, the plain-penalised least squares of a
+    group splits into one-variable problems with closed forms:
+        b_{i,bin} = sum rho / (count + lam_bin)             over i's ratings in that bin
+        alpha_u   = sum rho dev / (sum dev^2 + lam_alpha)   over u's ratings
+        b_{u,t}   = sum rho / (count + lam_day)             over u's ratings on day t
+    (bins first, then alpha, then the days); groups not in ``time_terms`` keep their values.
+    Returns new TimeEffects; the input is not changed.
+    """
+    if not isinstance(effects, TimeEffects):
+        raise TypeError(f"effects must be a TimeEffects (time_effects(train)), got {type(effects).__name__}")
+    train = check_ratings(train, "train")
+    if train.times is None:
+        raise ValueError("train must have times (Ratings(..., times=...))")
+    residual = check_vector(residual, "residual", length=len(train), length_name=f"len(train) = {len(train)}")
+    check_scale(residual, "residual")
+    lams = [check_float(v, name, low=0.0) for v, name in
+            ((lam_bin, "lam_bin"), (lam_alpha, "lam_alpha"), (lam_day, "lam_day"))]
+    if effects.item_bins.shape[0] != train.n_items or len(effects.alpha) != train.n_users:
+        raise ValueError(f"effects must be laid out for train's shape {train.shape}")
+    keys = TimeEffects._keys(effects.day_users, effects.day_days)
+    wanted = TimeEffects._keys(train.users, effects.days(train.times))
+    at = np.minimum(np.searchsorted(keys, wanted), max(len(keys) - 1, 0))
+    if len(keys) == 0 or np.any(keys[at] != wanted):
+        raise ValueError("effects must be laid out for train (time_effects(train)): train has (user, day) "
+                         "pairs with no b_{u,t} in effects")
+    return _time_step(effects, train, residual, *lams, _check_terms(time_terms))
+
+
+def _time_step(effects, train, residual, lam_bin, lam_alpha, lam_day, terms=TIME_TERMS):
+    u, i = train.users, train.items
+    t = effects.days(train.times)
+    n_bins = effects.item_bins.shape[1]
+    e = TimeEffects(effects.start, effects.bin_days, effects.item_bins.copy(), effects.user_mean_day,
+                    effects.alpha.copy(), effects.day_users, effects.day_days, effects.day_bias.copy())
+    bin_part, alpha_part, day_part = e._bin_part(i, t), e.alpha[u] * e._dev(u, t), e._day_part(u, t)
+    if "bin" in terms:
+        g = i * n_bins + e._bins(t)
+        rho = residual - alpha_part - day_part
+        size = train.n_items * n_bins
+        e.item_bins = _shrunk_means(g, rho, size, lam_bin).reshape(-1, n_bins)
+        bin_part = e._bin_part(i, t)
+    if "drift" in terms:
+        dev = e._dev(u, t)
+        rho = residual - bin_part - day_part
+        m = train.n_users
+        e.alpha = np.bincount(u, rho * dev, m) / np.maximum(np.bincount(u, dev * dev, m) + lam_alpha, 1e-300)
+        alpha_part = e.alpha[u] * dev
+    if "day" in terms:
+        at = np.searchsorted(TimeEffects._keys(e.day_users, e.day_days), TimeEffects._keys(u, t))
+        rho = residual - bin_part - alpha_part
+        d = len(e.day_bias)
+        e.day_bias = _shrunk_means(at, rho, d, lam_day)
+    return e
+
+
+def _shrunk_means(groups, values, size, lam):
+    """sum of ``values`` in each group / (its count + lam); 0 for an empty group."""
+    total, count = np.bincount(groups, values, size), np.bincount(groups, minlength=size) + lam
+    return np.divide(total, count, out=np.zeros(size), where=count > 0)
+
+
+@dataclass(eq=False)
+class TimeSVDppResult(SVDppResult):
+    """A fitted timeSVD++ model: an SVDppResult (the static part, eq. (1)) and its ``effects``
+    (a TimeEffects). Predictions need times: ``predict(users, items, times)``,
+    ``scores(user, time)``, ``recommend(user, k, exclude, time)``; every metric of mfedu passes
+    the times of the ratings it scores (``predict_ratings``)."""
+
+    effects: TimeEffects | None = None
+
+    def predict(self, users, items, times=None) -> np.ndarray:
+        """r̂_uit of eq. (4) for aligned users, items and times (whole seconds)."""
+        if times is None:
+            raise ValueError("times must be given: a timeSVD++ prediction depends on the time of the rating")
+        static = super().predict(users, items)
+        return static + self.effects.terms(users, items, times)
+
+    def predict_ratings(self, ratings: Ratings) -> np.ndarray:
+        ratings = check_ratings(ratings, "ratings")
+        if ratings.times is None:
+            raise ValueError("ratings must have times: a timeSVD++ prediction depends on them")
+        return self.predict(ratings.users, ratings.items, ratings.times)
+
+    def scores(self, user: int, time=None) -> np.ndarray:
+        """r̂_uit for one user, every item, at one ``time`` (whole seconds)."""
+        if time is None:
+            raise ValueError("time must be given: a timeSVD++ score depends on the time")
+        static = super().scores(user)
+        items = np.arange(self.n_items)
+        time = check_int(time, "time", low=-(2 ** 62), high=2 ** 62)
+        return static + self.effects.terms(np.full(self.n_items, user), items, np.full(self.n_items, time))
+
+    def recommend(self, user: int, k: int = 10, exclude: Ratings | None = None, time=None) -> np.ndarray:
+        """As FitResult.recommend, ranked by the scores at ``time``."""
+        if time is None:
+            raise ValueError("time must be given: a timeSVD++ ranking depends on the time")
+        return self.rank_items(user, self.scores(user, time), k, exclude)
 
 
 # ----------------------------------------------------------------------------- helpers

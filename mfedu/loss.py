@@ -37,7 +37,7 @@ from typing import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import check_bool, check_float, check_ids, check_int, check_matrix, check_vector
+from ._validate import as_array, check_bool, check_float, check_ids, check_int, check_matrix, check_vector
 from .data import Ratings, check_ratings
 
 PARAMS = ("X", "Y", "bu", "bi")
@@ -237,8 +237,59 @@ def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu
                         else grad(ratings, X, Y, lam, **extra), params)
 
     def loss(p):
+        return _loss(ratings, p["X"], p["Y"], lam, mu, p.get("bu"), p.get("bi"), weighted)
+
+    return _check_coordinates(loss, params, analytic, eps, n_coords, seed, tol)
+
+
+def check_gradient(loss: Callable, params: dict, analytic: dict, eps: float = 1e-3,
+                   n_coords: int | str | None = None, seed: int = 0, tol: float = 1e-5) -> GradientCheck:
+    """``gradient_check`` for any loss: compare ``analytic`` (a dict of arrays shaped like
+    ``params``) with central differences of ``loss(params)``, coordinate by coordinate, by the
+    rules of gradient_check's docstring (eps, n_coords, seed and tol as there). ``loss`` takes a
+    dict like ``params`` and returns a number; the differences are exact for any loss that is
+    quadratic in each single coordinate (SVD++'s, notebook 09). ``params`` is not changed.
+    """
+    if not callable(loss):
+        raise TypeError(f"loss must be a function of a dict of parameters, got {type(loss).__name__}")
+    if not isinstance(params, dict) or not params:
+        raise TypeError(f"params must be a non-empty dict of arrays, got {type(params).__name__}")
+    if not isinstance(analytic, dict):
+        raise TypeError(f"analytic must be a dict of arrays like params, got {type(analytic).__name__}")
+    eps = check_float(eps, "eps", low=0.0, low_open=True)
+    tol = check_float(tol, "tol", low=0.0, low_open=True)
+    if n_coords is not None and not (isinstance(n_coords, str) and n_coords == "all"):
+        n_coords = check_int(n_coords, "n_coords", low=1)
+    checked = {}
+    for name, p in params.items():
+        p = as_array(p, f"params[{name!r}]")
+        if p.dtype == object or not (np.issubdtype(p.dtype, np.number) or p.dtype == bool) or np.iscomplexobj(p):
+            raise TypeError(f"params[{name!r}] must hold real numbers, got dtype {p.dtype}")
+        p = np.array(p, dtype=np.float64)
+        if name not in analytic:
+            raise ValueError(f"analytic must have an entry for every parameter; {name!r} is missing")
+        a = as_array(analytic[name], f"analytic[{name!r}]")
+        if a.dtype == object or not (np.issubdtype(a.dtype, np.number) or a.dtype == bool) or np.iscomplexobj(a):
+            raise TypeError(f"analytic[{name!r}] must hold real numbers, got dtype {a.dtype}")
+        if np.shape(a) != p.shape:
+            raise ValueError(f"analytic[{name!r}] must have the shape of params[{name!r}] {p.shape}, got {np.shape(a)}")
+        checked[name] = p
+    return _check_coordinates(loss, checked, {k: np.asarray(analytic[k], dtype=np.float64) for k in checked},
+                              eps, n_coords, seed, tol)
+
+
+def _check_coordinates(loss, params, analytic, eps, n_coords, seed, tol) -> GradientCheck:
+    """The coordinate loop of gradient_check and check_gradient (``params`` is changed and put back)."""
+    def value(p):
         with np.errstate(over="ignore", invalid="ignore"):
-            return _loss(ratings, p["X"], p["Y"], lam, mu, p.get("bu"), p.get("bi"), weighted)
+            try:
+                out = loss(p)
+            except (NotFiniteError, FloatingPointError):    # the loss overflowed: not finite
+                return np.nan
+        try:
+            return float(out)
+        except (TypeError, ValueError):
+            raise TypeError(f"loss must return a number, got {type(out).__name__}") from None
 
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     worst, n_checked, n_below, noise_max = None, 0, 0, 0.0
@@ -253,14 +304,14 @@ def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu
         for j in coords:
             old = flat[j]
             flat[j] = old + eps
-            plus = loss(params)
+            plus = value(params)
             flat[j] = old - eps
-            minus = loss(params)
+            minus = value(params)
             flat[j] = old
             index = f"{name}[{', '.join(map(str, np.unravel_index(j, p.shape)))}]"
             if not (np.isfinite(plus) and np.isfinite(minus)):
-                raise ValueError(f"eps = {eps:g} is too large: L(theta +- eps) at {index} is not a "
-                                 "finite number; use eps around 1e-3")
+                raise ValueError(f"L(theta +- eps) at {index} is not a finite number: eps = {eps:g} is too "
+                                 "large (use eps around 1e-3), or the loss is not finite there")
             a_j, numeric_j = analytic[name].reshape(-1)[j], (plus - minus) / (2 * eps)
             noise_j = ROUNDING * (abs(plus) + abs(minus)) / (2 * eps)
             noise_max = max(noise_max, noise_j)
@@ -273,6 +324,8 @@ def gradient_check(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu
             if worst is None or rel > worst[0]:
                 worst = (rel, index, a_j, numeric_j)
             n_checked += 1
+    if worst is None:
+        raise ValueError("params must hold at least one coordinate to check")
     return GradientCheck(float(worst[0]), worst[1], float(worst[2]), float(worst[3]), n_checked, tol,
                          int(n_below), float(noise_max))
 

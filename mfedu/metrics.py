@@ -88,7 +88,7 @@ def rmse(y_true, y_pred) -> float:
 
 
 def model_rmse(model: FitResult, ratings: Ratings | None, name: str = "ratings") -> float:
-    """RMSE of ``model.predict`` on ``ratings``, as the trainers log it after every iteration.
+    """RMSE of ``model.predict_ratings`` on ``ratings``, as the trainers log it after every iteration.
 
     NaN when ``ratings`` is None (no test set) or when the model or a prediction is not finite
     (a diverging run is reported by its trainer, not by a failing metric).
@@ -108,7 +108,7 @@ def model_rmse(model: FitResult, ratings: Ratings | None, name: str = "ratings")
         return float("nan")
     try:
         with np.errstate(over="ignore", invalid="ignore"):
-            pred = model.predict(ratings.users, ratings.items)
+            pred = model.predict_ratings(ratings)
     except NotFiniteError:               # a prediction overflowed: the trainer reports divergence
         return float("nan")
     return rmse(ratings.values, pred)

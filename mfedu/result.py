@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._validate import check_bool, check_float, check_ids, check_int
+from ._validate import check_bool, check_float, check_ids, check_int, check_vector
 from .data import Ratings, check_ratings
 from .loss import check_model, predict
 
@@ -91,6 +91,12 @@ class FitResult:
         u = check_int(user, "user", low=0, high=self.n_users - 1)
         return predict(self.X, self.Y, [u], None, self.mu, self.bu, self.bi)[0]
 
+    def predict_ratings(self, ratings: Ratings) -> np.ndarray:
+        """r̂_ui for every entry of ``ratings`` (what every metric of mfedu scores): ``predict`` on
+        its users and items. A model whose predictions need more (timeSVD++: the times) overrides it."""
+        ratings = check_ratings(ratings, "ratings")
+        return self.predict(ratings.users, ratings.items)
+
     def recommend(self, user: int, k: int = 10, exclude: Ratings | None = None) -> np.ndarray:
         """The ids of the k items with the highest r̂_ui for ``user``, best first.
 
@@ -101,7 +107,13 @@ class FitResult:
         Checks: user an int in [0, m - 1], k an int >= 1, exclude None or a Ratings of the
         model's shape.
         """
-        s = self.scores(user)
+        return self.rank_items(user, self.scores(user), k, exclude)
+
+    def rank_items(self, user: int, scores, k: int = 10, exclude: Ratings | None = None) -> np.ndarray:
+        """``recommend``'s ranking for given ``scores`` (one per item): the k best ids, best first,
+        leaving out ``user``'s items in ``exclude``; ties go to the lower id."""
+        user = check_int(user, "user", low=0, high=self.n_users - 1)
+        s = check_vector(scores, "scores", length=self.n_items, length_name=f"n_items = {self.n_items}")
         k = check_int(k, "k", low=1)
         candidate = np.ones(self.n_items, dtype=bool)
         if exclude is not None:

@@ -880,6 +880,20 @@ add("loss.gradient_check", loss.gradient_check,
                                                                      (X, Y, np.zeros(6), np.zeros(6)))), ANY)]),
     nonfinite_ok=("max_rel_error", "analytic", "numeric"), examples=100)
 
+_CG_PARAMS = {"X": X6, "Y": Y6}
+add("loss.check_gradient", loss.check_gradient,
+    lambda: dict(loss=lambda q: loss.mf_loss(TRAIN, q["X"], q["Y"], 0.1), params={"X": X6.copy(), "Y": Y6.copy()},
+                 analytic=loss.gradients(TRAIN, X6, Y6, 0.1), eps=1e-3, n_coords=3, seed=0, tol=1e-5),
+    {"loss": [H("None", lambda: None, RAISE), H("returns a str", lambda: (lambda q: "x"), RAISE),
+              H("returns NaN", lambda: (lambda q: float("nan")), RAISE)],
+     "params": [H("None", lambda: None, RAISE), H("empty", lambda: {}, RAISE), H("list", lambda: [X6], RAISE),
+                H("strings inside", lambda: {"X": np.array([["a"]]), "Y": Y6}, RAISE)],
+     "analytic": [H("None", lambda: None, RAISE), H("missing Y", lambda: {"X": X6}, RAISE),
+                  H("wrong shape", lambda: {"X": X6[:2], "Y": Y6}, RAISE),
+                  H("NaN inside", lambda: {"X": np.full_like(X6, np.nan), "Y": Y6}, ANY)],
+     "eps": float_arg(1e-3), "n_coords": int_arg(3, optional=True), "seed": int_arg(0), "tol": float_arg(1e-5)},
+    check=lambda r, kw: None, nonfinite_ok=("max_rel_error", "analytic", "numeric"), examples=60)
+
 # ---- mfedu.result
 
 add("result.lam_convention", result.lam_convention, dict(weighted=True), {"weighted": bool_arg(True)}, examples=15)
@@ -903,6 +917,16 @@ add("result.FitResult.scores", lambda self, **kw: self.scores(**kw), lambda: dic
 add("result.FitResult.recommend", lambda self, **kw: self.recommend(**kw),
     lambda: dict(self=model(), user=2, k=3, exclude=TRAIN), {
         "user": int_arg(2), "k": int_arg(3), "exclude": ratings_arg(TRAIN, optional=True)},
+    check=lambda r, kw: None if len(r) <= int(kw["k"]) and len(set(np.asarray(r).tolist())) == len(r)
+    else f"{r} for k = {kw['k']}", examples=60)
+
+add("result.FitResult.predict_ratings", lambda self, **kw: self.predict_ratings(**kw),
+    lambda: dict(self=model(), ratings=TEST), {"ratings": ratings_arg(TEST)},
+    check=lambda r, kw: None if np.shape(r) == (len(kw["ratings"]),) else f"shape {np.shape(r)}")
+add("result.FitResult.rank_items", lambda self, **kw: self.rank_items(**kw),
+    lambda: dict(self=model(), user=2, scores=np.arange(6.0), k=3, exclude=TRAIN), {
+        "user": int_arg(2), "scores": vector(np.arange(6.0)), "k": int_arg(3),
+        "exclude": ratings_arg(TRAIN, optional=True)},
     check=lambda r, kw: None if len(r) <= int(kw["k"]) and len(set(np.asarray(r).tolist())) == len(r)
     else f"{r} for k = {kw['k']}", examples=60)
 
@@ -1106,6 +1130,8 @@ SVDPP_MODEL = dict(train=TRAIN, N=N6, X=X6, Y=Y6, Z=Z6, mu=3.5, bu=BU6, bi=BI6)
 SVDPP_HOSTILES = {"train": ratings_arg(TRAIN), "N": sparse_arg(N6), "X": matrix(X6), "Y": matrix(Y6),
                   "Z": matrix(Z6), "mu": float_arg(3.5), "bu": vector(BU6), "bi": vector(BI6)}
 add("advanced.implicit_matrix", advanced.implicit_matrix, dict(ratings=TRAIN), {"ratings": ratings_arg(TRAIN)})
+add("advanced.svdpp_gradients", advanced.svdpp_gradients, dict(SVDPP_MODEL, lam=0.1, lam_z=1.0),
+    dict(SVDPP_HOSTILES, lam=float_arg(0.1), lam_z=float_arg(1.0)), examples=80)
 add("advanced.implicit_sums", advanced.implicit_sums, dict(N=N6, Z=Z6), {"N": sparse_arg(N6), "Z": matrix(Z6)})
 add("advanced.svdpp_loss", advanced.svdpp_loss, dict(SVDPP_MODEL, lam=0.1, lam_z=1.0),
     dict(SVDPP_HOSTILES, lam=float_arg(0.1), lam_z=float_arg(1.0)), examples=80)
@@ -1117,6 +1143,88 @@ add("advanced.svdpp", advanced.svdpp,
          n_epochs=int_arg(2, huge=False), implicit=ratings_arg(TRAIN, optional=True),
          z_steps=int_arg(2, huge=False), init_std=float_arg(0.1)),
     check=lambda r, kw: fit_shape(r, kw, iters="n_epochs"), examples=80)
+
+
+_T_RNG = np.random.default_rng(7)
+TRAIN_T = Ratings(TRAIN.users, TRAIN.items, TRAIN.values, *TRAIN.shape,
+                  times=874_724_710 + _T_RNG.integers(0, 40 * 86_400, len(TRAIN)))
+TEST_T = Ratings(TEST.users, TEST.items, TEST.values, *TEST.shape,
+                 times=874_724_710 + _T_RNG.integers(0, 40 * 86_400, len(TEST)))
+
+
+def timed_arg(base, optional=False):
+    """Hostile values for a Ratings argument that must have times: ratings_arg's (which carry
+    none: a named error) and hostile times."""
+    u, i, v, (m, n) = base.users, base.items, base.values, base.shape
+    return ratings_arg(base, optional) + [
+        H("times all equal", lambda: Ratings(u, i, v, m, n, times=np.full(len(v), 10**9)), ANY),
+        H("times near 2**62", lambda: Ratings(u, i, v, m, n, times=2**62 - np.arange(len(v))), ANY),
+        H("times negative", lambda: Ratings(u, i, v, m, n, times=-(10**9) + np.arange(len(v)) * 86_400), ANY),
+    ]
+
+
+TIME_FIT = dict(train=TRAIN_T, rank=1, seed=0, test=TEST_T, lam=0.1, lam_z=1.0, lr=0.05, n_epochs=2,
+                n_bins=2, lam_bin=5.0, lam_alpha=50.0, lam_day=2.0, time_terms=advanced.TIME_TERMS,
+                implicit=None, z_steps=2, init_std=0.1)
+add("advanced.timesvdpp", advanced.timesvdpp, TIME_FIT,
+    dict(train=timed_arg(TRAIN_T), rank=int_arg(1), seed=int_arg(0), test=timed_arg(TEST_T, optional=True),
+         lam=float_arg(0.1), lam_z=float_arg(1.0), lr=float_arg(0.05), n_epochs=int_arg(2, huge=False),
+         n_bins=int_arg(2), lam_bin=float_arg(5.0), lam_alpha=float_arg(50.0), lam_day=float_arg(2.0),
+         time_terms=[H("list", lambda: ["day", "bin"], SAME, lambda: ("bin", "day")), H("empty", lambda: (), ANY),
+                     H("str", lambda: "day", RAISE), H("unknown name", lambda: ("week",), RAISE),
+                     H("None", lambda: None, RAISE)],
+         implicit=ratings_arg(TRAIN, optional=True), z_steps=int_arg(2, huge=False), init_std=float_arg(0.1)),
+    check=lambda r, kw: fit_shape(r, kw, iters="n_epochs"), examples=80)
+EFFECTS6 = advanced.time_effects(TRAIN_T, 2)
+add("advanced.time_effects", advanced.time_effects, dict(train=TRAIN_T, n_bins=2),
+    {"train": timed_arg(TRAIN_T), "n_bins": int_arg(2)})
+add("advanced.time_step", advanced.time_step,
+    lambda: dict(effects=EFFECTS6, train=TRAIN_T, residual=np.linspace(-1, 1, len(TRAIN_T)), lam_bin=5.0,
+                 lam_alpha=50.0, lam_day=2.0, time_terms=advanced.TIME_TERMS),
+    {"effects": [H("None", lambda: None, RAISE), H("a FitResult", lambda: FitResult(X6, Y6), RAISE),
+                 H("for another shape", lambda: advanced.time_effects(
+                     Ratings(TRAIN_T.users, TRAIN_T.items, TRAIN_T.values, 7, 6, times=TRAIN_T.times)), RAISE)],
+     "train": timed_arg(TRAIN_T), "residual": vector(np.linspace(-1, 1, len(TRAIN_T))),
+     "lam_bin": float_arg(5.0), "lam_alpha": float_arg(50.0), "lam_day": float_arg(2.0),
+     "time_terms": [H("str", lambda: "day", RAISE), H("unknown", lambda: ("x",), RAISE), H("empty", lambda: (), ANY)]},
+    examples=80)
+_TIME_MODEL = {}
+
+
+def time_model():
+    if "m" not in _TIME_MODEL:
+        _TIME_MODEL["m"] = advanced.timesvdpp(TRAIN_T, rank=1, n_epochs=2, n_bins=2)
+    return copy.deepcopy(_TIME_MODEL["m"])
+
+
+TIMES3 = TEST_T.times[:3]
+add("advanced.TimeSVDppResult.predict", lambda self, **kw: self.predict(**kw),
+    lambda: dict(self=time_model(), users=USERS3, items=ITEMS3, times=TIMES3),
+    {"users": ids(USERS3, 6), "items": ids(ITEMS3, 6),
+     "times": [H("None", lambda: None, RAISE), H("floats", lambda: TIMES3.astype(float), SAME, lambda: TIMES3.copy()),
+               H("one short", lambda: TIMES3[:2], RAISE), H("str", lambda: "now", RAISE),
+               H("huge", lambda: np.full(3, 2**62), ANY)]},
+    check=lambda r, kw: None if np.shape(r) == (3,) else f"shape {np.shape(r)}")
+add("advanced.TimeSVDppResult.predict_ratings", lambda self, **kw: self.predict_ratings(**kw),
+    lambda: dict(self=time_model(), ratings=TEST_T), {"ratings": timed_arg(TEST_T)},
+    check=lambda r, kw: None if np.shape(r) == (len(kw["ratings"]),) else f"shape {np.shape(r)}")
+add("advanced.TimeSVDppResult.scores", lambda self, **kw: self.scores(**kw),
+    lambda: dict(self=time_model(), user=2, time=int(TIMES3[0])), {"user": int_arg(2), "time": int_arg(int(TIMES3[0]))},
+    check=lambda r, kw: None if np.shape(r) == (6,) else f"shape {np.shape(r)}")
+add("advanced.TimeSVDppResult.recommend", lambda self, **kw: self.recommend(**kw),
+    lambda: dict(self=time_model(), user=2, k=3, exclude=TRAIN, time=int(TIMES3[0])), {
+        "user": int_arg(2), "k": int_arg(3), "exclude": ratings_arg(TRAIN, optional=True),
+        "time": int_arg(int(TIMES3[0]))},
+    check=lambda r, kw: None if len(r) <= int(kw["k"]) else f"{r} for k = {kw['k']}", examples=50)
+add("advanced.TimeEffects.days", lambda self, **kw: self.days(**kw), lambda: dict(self=EFFECTS6, times=TIMES3),
+    {"times": [H("None", lambda: None, RAISE), H("floats", lambda: TIMES3.astype(float), SAME, lambda: TIMES3.copy()),
+               H("str", lambda: "now", RAISE), H("2-D", lambda: TIMES3[None, :], RAISE)]})
+for _m in ("parts", "terms"):
+    add(f"advanced.TimeEffects.{_m}", (lambda name: lambda self, **kw: getattr(self, name)(**kw))(_m),
+        lambda: dict(self=EFFECTS6, users=USERS3, items=ITEMS3, times=TIMES3),
+        {"users": ids(USERS3, 6), "items": ids(ITEMS3, 6),
+         "times": [H("None", lambda: None, RAISE), H("one short", lambda: TIMES3[:2], RAISE),
+                   H("huge", lambda: np.full(3, 2**62), ANY)]})
 
 
 # ---- mfedu.spark (only to_fit_result: everything else starts or needs a JVM)
@@ -1396,6 +1504,8 @@ NOT_FUZZED = {
     "loss.NotFiniteError": "an exception class",
     "sgd.DivergenceError": "an exception class",
     "advanced.SVDppResult": "a FitResult built by svdpp (FitResult's methods are fuzzed)",
+    "advanced.TimeEffects": "built by time_effects (its public methods are fuzzed below)",
+    "advanced.TimeSVDppResult": "built by timesvdpp (its methods are fuzzed below)",
     "checks.Feedback": "a plain result container",
 }
 
