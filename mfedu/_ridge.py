@@ -69,21 +69,26 @@ def solve_stack(A: np.ndarray, rhs: np.ndarray, use_pinv: bool, empty: np.ndarra
     return np.ascontiguousarray(Z[:, :, 0])                   # rows contiguous: fast gathers
 
 
-def explicit_step(R: sp.csr_matrix, F: np.ndarray, reg, f_bias=None, mu: float = 0.0, blocks=None):
+def explicit_step(R: sp.csr_matrix, F: np.ndarray, reg, f_bias=None, mu: float = 0.0, blocks=None,
+                  weights=None):
     """Notebook 06, eq. (4) or (5) (eq. (7) with biases) for every row u of R, F fixed.
 
     Unbiased (``f_bias`` None): (F_u^T F_u + reg_u I) z_u = F_u^T r_u. Biased: F gets a column of
     ones and the targets become r_ui - mu - f_bias_i; the last coordinate of z_u is the bias.
     ``reg``: lam w_u, one number or one per row; if it is 0 everywhere (lam = 0) every row takes
-    the pseudo-inverse, as ``mfedu.als.user_step`` does. Returns (Z, biases or None).
+    the pseudo-inverse, as ``mfedu.als.user_step`` does. ``weights``: per-rating confidences c_ui
+    aligned with R.data (notebook 09): (F_u^T C_u F_u + reg_u I) z_u = F_u^T C_u r_u.
+    Returns (Z, biases or None).
     """
     biased = f_bias is not None
     if biased:
         F = np.hstack([F, np.ones((F.shape[0], 1))])
         R = sp.csr_matrix((R.data - mu - f_bias[R.indices], R.indices, R.indptr), shape=R.shape)
-    A = grams(R, F, row_blocks(R) if blocks is None else blocks)
+    A = grams(R, F, row_blocks(R) if blocks is None else blocks, weights=weights)
     d = np.arange(F.shape[1])
     A[:, d, d] += np.broadcast_to(reg, R.shape[0])[:, None]   # + lam w_u I
+    if weights is not None:
+        R = sp.csr_matrix((R.data * weights, R.indices, R.indptr), shape=R.shape)   # C_u r_u
     Z = solve_stack(A, R @ F, not np.any(reg), np.diff(R.indptr) == 0)   # R @ F: F_u^T r_u
     return (np.ascontiguousarray(Z[:, :-1]), Z[:, -1].copy()) if biased else (Z, None)
 

@@ -237,3 +237,11 @@ def check_scale(values: np.ndarray, name: str) -> np.ndarray:
                          f"{np.abs(values).max():g}, the limit is {MAX_RATING:g}): their squares "
                          "overflow float64; rescale them (ratings are on the scale of stars)")
     return values
+
+
+def check_confidence(c, name: str, length: int, length_name: str) -> np.ndarray:
+    """Per-rating confidences: a finite vector of ``length`` values, each > 0."""
+    c = check_vector(c, name, length=length, length_name=length_name)
+    if c.size and c.min() <= 0:
+        raise ValueError(f"{name} must hold confidences > 0, got {c.min():g}")
+    return c

@@ -42,10 +42,11 @@ import time
 from collections.abc import Mapping
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import _ridge
-from ._validate import (as_array, check_bool, check_float, check_half_step, check_ids, check_int, check_matrix,
-                        check_rank, check_scale, check_solution, check_vector)
+from ._validate import (as_array, check_bool, check_confidence, check_float, check_half_step, check_ids, check_int,
+                        check_matrix, check_rank, check_scale, check_solution, check_vector)
 from .als_implicit import als_implicit, confidence_from_counts, implicit_loss
 from .als_implicit import user_step as implicit_user_step
 from .data import Ratings, check_ratings, check_test
@@ -63,7 +64,7 @@ FOLD_IN_INPUTS = "Y, ratings_of_new_user, lam, mu or bi"
 
 # ----------------------------------------------------------------------------- the readable step
 
-def user_step(Y_u, r_u, reg: float) -> np.ndarray:
+def user_step(Y_u, r_u, reg: float, c_u=None) -> np.ndarray:
     """One user's ridge regression: x_u = (Y_u^T Y_u + reg I)^{-1} Y_u^T r_u.
 
     Notebook 06, eq. (4) with reg = lam (plain convention) or eq. (5) with reg = lam n_u
@@ -74,6 +75,8 @@ def user_step(Y_u, r_u, reg: float) -> np.ndarray:
     gets the zero vector.
 
     Y_u : (n_u, k) factors of the items the user rated.   r_u : (n_u,) their ratings.
+    c_u : optional (n_u,) confidences c_ui > 0 of those ratings (notebook 09's confidence-weighted
+        loss): x_u = (Y_u^T C_u Y_u + reg I)^{-1} Y_u^T C_u r_u with C_u = diag(c_u).
     A solution that is not finite (inputs too large for float64) raises a ValueError.
     """
     if not isinstance(Y_u, (np.ndarray, list, tuple)):
@@ -86,28 +89,35 @@ def user_step(Y_u, r_u, reg: float) -> np.ndarray:
     else:
         Y_u = check_matrix(Y_u, "Y_u")
     r_u = check_vector(r_u, "r_u", length=Y_u.shape[0], length_name=f"Y_u.shape[0] = {Y_u.shape[0]}")
+    if c_u is not None:
+        c_u = check_confidence(c_u, "c_u", Y_u.shape[0], f"Y_u.shape[0] = {Y_u.shape[0]}")
     with np.errstate(over="ignore", invalid="ignore"):
-        return check_solution(_user_step(Y_u.astype(np.float64), r_u, check_float(reg, "reg", low=0.0)),
-                              "Y_u, r_u or reg")
+        return check_solution(_user_step(Y_u.astype(np.float64), r_u, check_float(reg, "reg", low=0.0), c_u),
+                              "Y_u, r_u, c_u or reg")
 
 
-def _user_step(Y_u, r_u, reg):
+def _user_step(Y_u, r_u, reg, c_u=None):
     k = Y_u.shape[1]
-    A = Y_u.T @ Y_u + reg * np.eye(k)                       # left side of eq. (4)/(5)
-    rhs = Y_u.T @ r_u                                       # right side
+    CY = Y_u if c_u is None else Y_u * c_u[:, None]          # C_u Y_u (C_u = I without confidences)
+    A = CY.T @ Y_u + reg * np.eye(k)                         # left side of eq. (4)/(5)
+    rhs = CY.T @ r_u                                         # right side
     return np.linalg.solve(A, rhs) if reg > 0 else np.linalg.pinv(A, hermitian=True) @ rhs
 
 
-def half_step(R, F, reg, *, f_bias=None, mu: float = 0.0):
+def half_step(R, F, reg, *, f_bias=None, mu: float = 0.0, C=None):
     """``user_step`` for every row u of the CSR matrix R, with the other side's factors F fixed.
 
     R : (m, n) scipy.sparse CSR ratings, rows = users (or the transpose, rows = items).
     F : (n, k) fixed factors of the columns.   reg : lam w_u, one number or one per row.
     f_bias, mu : for the biased model, the columns' biases (n,) and the global mean: each row
         then solves eq. (7) for [x_u, b_u]. Returns Z (m, k), or (Z, b) when f_bias is given.
+    C : optional sparse matrix of confidences c_ui > 0 with R's non-zero pattern (each row's
+        solve then weighs its ratings, ``user_step``'s c_u).
     This is the readable loop; ``als_explicit`` computes the same with ``mfedu._ridge``.
     """
     R, F, reg = check_half_step(R, "R", F, reg)
+    if C is not None:
+        C = _same_pattern(C, R)
     biased = f_bias is not None
     if biased:
         f_bias = check_vector(f_bias, "f_bias", length=F.shape[0], length_name=f"F.shape[0] = {F.shape[0]}")
@@ -120,16 +130,30 @@ def half_step(R, F, reg, *, f_bias=None, mu: float = 0.0):
             r_u = R.data[R.indptr[u]:R.indptr[u + 1]]
             if biased:
                 r_u = r_u - mu - f_bias[cols]                   # targets r_ui - mu - b_i, eq. (7)
-            Z[u] = _user_step(F[cols], r_u, reg[u])
+            c_u = None if C is None else C.data[R.indptr[u]:R.indptr[u + 1]]
+            Z[u] = _user_step(F[cols], r_u, reg[u], c_u)
     check_solution(Z, "R, F, reg, f_bias or mu", "the half-step")
     return (Z[:, :-1].copy(), Z[:, -1].copy()) if biased else Z
+
+
+def _same_pattern(C, R):
+    """C as CSR with R's non-zero pattern (same rows, same columns in the same order), its data
+    the confidences c_ui > 0."""
+    if not sp.issparse(C):
+        raise TypeError(f"C must be a scipy.sparse matrix of confidences, got {type(C).__name__}")
+    C = sp.csr_matrix(C, dtype=np.float64)
+    C.sort_indices()
+    if C.shape != R.shape or not (np.array_equal(C.indptr, R.indptr) and np.array_equal(C.indices, R.indices)):
+        raise ValueError("C must have R's non-zero pattern (one confidence per rating of R)")
+    check_confidence(C.data, "C", R.nnz, f"R.nnz = {R.nnz}")
+    return C
 
 
 # ----------------------------------------------------------------------------- the trainer
 
 def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iters: int = 15,
                  biased: bool = False, weighted: bool = True, seed: int = 0,
-                 test: Ratings | None = None) -> FitResult:
+                 test: Ratings | None = None, confidence=None) -> FitResult:
     """Fit r̂_ui = x_u . y_i (+ mu + b_u + b_i) by ALS, alternating user and item half-steps.
 
     Parameters
@@ -144,6 +168,10 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iter
     weighted : True for ALS-WR (lam n_u, lam n_i), False for the plain lam.
     seed : seeds the random start Y ~ N(0, 0.1^2) (X is solved first, so it needs no start).
     test : optional held-out ratings for ``history["test_rmse"]``.
+    confidence : optional per-rating confidences c_ui > 0, aligned with ``train``'s entries
+        (notebook 09; Koren, Bell, Volinsky 2009, "inputs with varying confidence levels"): the
+        loss becomes sum c_ui e_ui^2 + the same penalty (w_u stays n_u), and each half-step the
+        weighted ridge solve of ``user_step(..., c_u)``. All c_ui = 1 is the unweighted fit.
 
     Returns
     -------
@@ -160,9 +188,16 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iter
     lam = DEFAULT_LAM[weighted] if lam is None else check_float(lam, "lam", low=0.0)
     rng = np.random.default_rng(check_int(seed, "seed", low=0))
     test = check_test(test, train)
+    if confidence is not None:
+        confidence = check_confidence(confidence, "confidence", len(train), f"len(train) = {len(train)}")
 
     R_u = train.to_csr()                          # rows: users
     R_i = R_u.T.tocsr()                           # rows: items
+    c_u = c_i = None
+    if confidence is not None:                    # the confidences in R_u's and R_i's slot order
+        slot = sp.csr_matrix((np.arange(1.0, len(train) + 1), (train.users, train.items)), shape=train.shape)
+        c_u = confidence[slot.data.astype(np.int64) - 1]
+        c_i = confidence[slot.T.tocsr().data.astype(np.int64) - 1]
     reg_u, reg_i = (lam * np.diff(R_u.indptr), lam * np.diff(R_i.indptr)) if weighted else (lam, lam)
     blocks_u, blocks_i = _ridge.row_blocks(R_u), _ridge.row_blocks(R_i)
     mu = float(train.values.mean()) if biased else 0.0
@@ -176,11 +211,11 @@ def als_explicit(train: Ratings, rank: int = 4, lam: float | None = None, n_iter
     seconds = 0.0
     for _ in range(n_iters):
         start = time.perf_counter()
-        X, bu = _ridge.explicit_step(R_u, Y, reg_u, bi, mu, blocks_u)   # users: eq. (4)/(5), (7)
-        Y, bi = _ridge.explicit_step(R_i, X, reg_i, bu, mu, blocks_i)   # items: the same
+        X, bu = _ridge.explicit_step(R_u, Y, reg_u, bi, mu, blocks_u, c_u)   # users: eq. (4)/(5), (7)
+        Y, bi = _ridge.explicit_step(R_i, X, reg_i, bu, mu, blocks_i, c_i)   # items: the same
         seconds += time.perf_counter() - start
         model.X, model.Y, model.bu, model.bi = X, Y, bu, bi
-        loss = mf_loss(train, X, Y, lam, mu, bu, bi, weighted)
+        loss = mf_loss(train, X, Y, lam, mu, bu, bi, weighted, confidence=confidence)
         record_iteration(model, loss, seconds, train, test, on_nonfinite=f"the solve failed (lam = {lam})")
     return model
 

@@ -37,7 +37,7 @@ from typing import Callable
 import numpy as np
 import scipy.sparse as sp
 
-from ._validate import as_array, check_bool, check_float, check_ids, check_int, check_matrix, check_vector
+from ._validate import as_array, check_bool, check_confidence, check_float, check_ids, check_int, check_matrix, check_vector
 from .data import Ratings, check_ratings
 
 PARAMS = ("X", "Y", "bu", "bi")
@@ -79,7 +79,7 @@ def predict(X, Y, users, items=None, mu: float = 0.0, bu=None, bi=None) -> np.nd
 
 
 def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,
-            weighted: bool = False) -> float:
+            weighted: bool = False, confidence=None) -> float:
     """Notebook 03, eq. (4) (eq. (2) without biases): squared error on the observed entries plus lam
     times the (weighted) L2 penalty.
 
@@ -89,22 +89,27 @@ def mf_loss(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, 
     X, Y : (m, k) user and (n, k) item factors.
     lam : lambda >= 0.   mu, bu, bi : offset and biases; leave bu/bi None for a model without.
     weighted : False for the plain sum (w = 1); True for w_u = n_u, w_i = n_i (ALS-WR, SGD).
+    confidence : optional per-rating confidences c_ui > 0 aligned with ``ratings``: the squared
+        error becomes sum c_ui e_ui^2 (notebook 09; the penalty is unchanged).
     """
     ratings, X, Y, lam, mu, bu, bi, weighted = _check_all(ratings, X, Y, lam, mu, bu, bi, weighted)
+    if confidence is not None:
+        confidence = check_confidence(confidence, "confidence", len(ratings), f"len(ratings) = {len(ratings)}")
     with np.errstate(over="ignore", invalid="ignore"):
-        value = _loss(ratings, X, Y, lam, mu, bu, bi, weighted)
-    return float(_finite(value, "mf_loss", "the ratings, X, Y, mu, the biases or lam"))
+        value = _loss(ratings, X, Y, lam, mu, bu, bi, weighted, confidence)
+    return float(_finite(value, "mf_loss", "the ratings, X, Y, mu, the biases, lam or confidence"))
 
 
-def _loss(ratings, X, Y, lam, mu, bu, bi, weighted) -> float:
+def _loss(ratings, X, Y, lam, mu, bu, bi, weighted, confidence=None) -> float:
     e = ratings.values - _predict(X, Y, ratings.users, ratings.items, mu, bu, bi)
+    squared = e @ e if confidence is None else (confidence * e) @ e
     w_u, w_i = _weights(ratings, weighted)
     penalty = w_u @ np.sum(X * X, axis=1) + w_i @ np.sum(Y * Y, axis=1)
     if bu is not None:
         penalty += w_u @ (bu * bu)
     if bi is not None:
         penalty += w_i @ (bi * bi)
-    return e @ e + lam * penalty
+    return squared + lam * penalty
 
 
 def gradients(ratings: Ratings, X, Y, lam: float = 0.0, mu: float = 0.0, bu=None, bi=None,

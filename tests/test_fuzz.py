@@ -852,7 +852,9 @@ add("loss.check_model", loss.check_model, dict(X=X6, Y=Y6, mu=3.5, bu=BU6, bi=BI
     "X": matrix(X6), "Y": matrix(Y6), "mu": float_arg(3.5), "bu": vector(BU6, optional=True),
     "bi": vector(BI6, optional=True), "finite": bool_arg(True)},
     check=lambda r, kw: None if np.shape(r[0]) == np.shape(kw["X"]) else "X's shape changed", examples=80)
-add("loss.mf_loss", loss.mf_loss, LOSS_ARGS, LOSS_HOSTILES, examples=100)
+add("loss.mf_loss", loss.mf_loss, dict(LOSS_ARGS, confidence=None),
+    dict(LOSS_HOSTILES, confidence=vector(np.linspace(0.5, 2.0, len(TRAIN)), optional=True)
+         + [H("zero", lambda: np.zeros(len(TRAIN)), RAISE)]), examples=100)
 add("loss.gradients", loss.gradients, LOSS_ARGS, LOSS_HOSTILES,
     check=lambda r, kw: None if r["X"].shape == np.shape(kw["X"]) else "gradient shape", examples=100)
 add("loss.rating_gradients", loss.rating_gradients,
@@ -1063,15 +1065,25 @@ add("sgd.adam", sgd.adam, dict(TRAINER, lam=0.1, lr=0.01, n_epochs=1, batch_size
 
 R_U = TRAIN.to_csr()
 ITEMS_OF_0 = R_U.indices[R_U.indptr[0]:R_U.indptr[1]]
-add("als.user_step", als.user_step, dict(Y_u=Y6[ITEMS_OF_0], r_u=R_U.data[R_U.indptr[0]:R_U.indptr[1]], reg=0.1), {
-    "Y_u": matrix(Y6[ITEMS_OF_0]), "r_u": vector(R_U.data[R_U.indptr[0]:R_U.indptr[1]]), "reg": float_arg(0.1)},
+C_0 = np.linspace(0.5, 2.0, len(ITEMS_OF_0))                 # confidences of user 0's ratings
+add("als.user_step", als.user_step, dict(Y_u=Y6[ITEMS_OF_0], r_u=R_U.data[R_U.indptr[0]:R_U.indptr[1]], reg=0.1,
+                                         c_u=None), {
+    "Y_u": matrix(Y6[ITEMS_OF_0]), "r_u": vector(R_U.data[R_U.indptr[0]:R_U.indptr[1]]), "reg": float_arg(0.1),
+    "c_u": vector(C_0, optional=True) + [H("zero", lambda: np.zeros(len(ITEMS_OF_0)), RAISE),
+                                          H("negative", lambda: -C_0, RAISE)]},
     check=lambda r, kw: None if np.shape(r) == (2,) else f"shape {np.shape(r)}", examples=80)
-add("als.half_step", als.half_step, dict(R=R_U, F=Y6, reg=0.1, f_bias=BI6, mu=3.5), {
+C_R_U = sp.csr_matrix((np.linspace(0.5, 2.0, R_U.nnz), R_U.indices, R_U.indptr), shape=R_U.shape)
+add("als.half_step", als.half_step, dict(R=R_U, F=Y6, reg=0.1, f_bias=BI6, mu=3.5, C=None), {
     "R": sparse_arg(R_U), "F": matrix(Y6), "mu": float_arg(3.5), "f_bias": vector(BI6, optional=True),
-    "reg": reg_arg(0.1, 6)}, examples=100)
-add("als.als_explicit", als.als_explicit, dict(TRAINER, lam=0.1, n_iters=2, biased=True, weighted=True),
+    "reg": reg_arg(0.1, 6),
+    "C": [H("None", lambda: None, ANY), H("given", lambda: C_R_U.copy(), ANY), H("dense", lambda: C_R_U.toarray(), RAISE),
+          H("another pattern", lambda: sp.eye(*R_U.shape, format="csr"), RAISE),
+          H("a negative confidence", lambda: sp.csr_matrix((-C_R_U.data, C_R_U.indices, C_R_U.indptr), shape=C_R_U.shape), RAISE)]},
+    examples=100)
+add("als.als_explicit", als.als_explicit, dict(TRAINER, lam=0.1, n_iters=2, biased=True, weighted=True, confidence=None),
     dict(TRAINER_HOSTILES, lam=float_arg(0.1, optional=True), n_iters=int_arg(2, huge=False),
-         biased=bool_arg(True), weighted=bool_arg(True)),
+         biased=bool_arg(True), weighted=bool_arg(True),
+         confidence=vector(np.linspace(0.5, 2.0, len(TRAIN)), optional=True)),
     check=lambda r, kw: fit_shape(r, kw, iters="n_iters"), examples=70)
 NEW_USER = {0: 4.0, 2: 5.0, 4: 1.0}
 FOLD_IN = dict(ratings_of_new_user=NEW_USER, Y=Y6, lam=0.1, weighted=True, mu=3.5, bi=BI6, alpha=None,
