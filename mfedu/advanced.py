@@ -45,8 +45,8 @@ biases move with the day t of a rating (days counted from the first training rat
                b_{i,Bin(t)}: how item i's bias differs in that bin (a film's popularity drifts)
     dev_u(t) = sign(t - t_u) |t - t_u|^beta, t_u the mean day of u's training ratings, beta = 0.4
                (Koren's); alpha_u: how fast u's generosity drifts
-    b_{u,t}  = an offset for user u on day t (a mood, or several people at one account), for the
-               days on which u rated in training, 0 on any other day.
+    b_{u,t}  = an offset for user u on (calendar, UTC) day t (a mood, or several people at one
+               account), for the days on which u rated in training, 0 on any other day.
 
 Its objective is (2) on the ratings minus the time terms, plus plain penalties
 lam_bin sum b_{i,bin}^2 + lam_alpha sum alpha_u^2 + lam_day sum b_{u,t}^2 (plain: a bin or day
@@ -399,7 +399,8 @@ def _fit(run, model, time_lams=None):
 class TimeEffects:
     """The time terms of eq. (4) and what evaluating them at any time needs.
 
-    start: the time (seconds) of day 0, the day of the first training rating; bin_days: the length
+    start: the time (seconds) of day 0: midnight (UTC) of the first training rating's calendar day,
+    so days are calendar days and ratings given on one day share it; bin_days: the length
     of a bin in days (Bin(t) = t // bin_days, clipped to the bins that exist); item_bins (n, n_bins):
     b_{i,bin}; user_mean_day (m,): t_u; alpha (m,): alpha_u; day_users, day_days, day_bias: one
     entry per (user, day) with training ratings, sorted by (user, day): b_{u,t}."""
@@ -462,13 +463,14 @@ class TimeEffects:
 
 
 def time_effects(train: Ratings, n_bins: int = 30) -> TimeEffects:
-    """All time terms at 0, laid out for ``train`` (which must have times): day 0 is the day of
-    its first rating, ``n_bins`` bins of equal length cover its days, t_u is the mean day of u's
+    """All time terms at 0, laid out for ``train`` (which must have times): days are calendar days
+    (UTC, whole multiples of 86,400 s since 1970), day 0 the one of its first rating; ``n_bins``
+    bins of equal length cover its days, t_u is the mean day of u's
     ratings, and there is one b_{u,t} per (user, day) that has ratings."""
     train = check_ratings(train, "train")
     if train.times is None:
         raise ValueError("train must have times (Ratings(..., times=...))")
-    start = int(train.times.min())
+    start = int(train.times.min()) // DAY * DAY            # midnight of the first rating's day
     day = (train.times - start) // DAY
     n_days = int(day.max()) + 1
     n_bins = check_int(n_bins, "n_bins", low=1, high=n_days,

@@ -198,7 +198,7 @@ def make_synthetic(seed: int = 0, n_users: int = 943, n_items: int = 1682,
 # ----------------------------------------------------------------------------- the timed set
 
 DAY = 86_400                   # seconds
-TIMED_START = 874_724_710      # day 0 of the timed set: MovieLens-100K's first timestamp (Sep 1997)
+TIMED_START = 874_713_600      # day 0 of the timed set: midnight (UTC) of MovieLens-100K's first day, 20 Sep 1997
 TIMED_DAYS = 900               # the span of the timed set, in days
 DEV_POWER = 0.4                # dev_u(t) = sign(t - t_u) |t - t_u|^0.4, t in days (Koren 2009)
 ITEM_DRIFT_SD, USER_DRIFT_SD, DAY_OFFSET_SD = 0.3, 0.04, 0.3

@@ -224,8 +224,9 @@ def timed_small(seed=0):
 def test_time_effects_layout():
     train, _, _ = timed_small()
     e = time_effects(train, n_bins=4)
-    day = (train.times - train.times.min()) // DAY
-    assert e.start == train.times.min() and np.array_equal(e.days(train.times), day)
+    assert e.start == train.times.min() // DAY * DAY                     # midnight of the first day
+    day = train.times // DAY - train.times.min() // DAY                  # calendar days
+    assert np.array_equal(e.days(train.times), day)
     assert e.bin_days * 4 >= day.max() + 1 > e.bin_days * 3             # 4 bins cover every day
     pairs = sorted(set(zip(train.users.tolist(), day.tolist())))
     assert list(zip(e.day_users.tolist(), e.day_days.tolist())) == pairs
@@ -337,3 +338,14 @@ def test_svdpp_gradients_pass_the_central_difference_check():
     b = check_gradient(lambda q: mf_loss(train, q["X"], q["Y"], 0.2), {"X": X, "Y": Y},
                        gradients(train, X, Y, 0.2))
     assert a.max_rel_error == b.max_rel_error and a.n_checked == b.n_checked
+
+
+def test_days_are_calendar_days_whatever_the_clock_time_of_the_first_rating():
+    """Two ratings on one calendar day share a b_{u,t} even if the earliest rating of the set was
+    given late in its day (the grid is midnight-aligned, not anchored at the first rating)."""
+    base = 900_028_800                                   # a midnight (UTC)
+    times = np.array([base + 23 * 3600, base + DAY + 3600, base + DAY + 22 * 3600, base + 3 * DAY])
+    r = Ratings([0, 0, 0, 1], [0, 1, 2, 0], [3.0, 4.0, 5.0, 2.0], 2, 3, times=times)
+    e = time_effects(r, n_bins=1)
+    assert e.days(times).tolist() == [0, 1, 1, 3]
+    assert list(zip(e.day_users.tolist(), e.day_days.tolist())) == [(0, 0), (0, 1), (1, 3)]
