@@ -27,17 +27,18 @@ n_i counts ratings). ``svdpp`` therefore splits the parameters in two and runs, 
     1. S <- implicit_sums(N, Z)                                   (every s_u, held fixed below)
     2. one SGD epoch of notebook 05 on b_u, b_i, x_u, y_i, in a fresh random order, with
        p_u = x_u + s_u in the prediction and in y_i's step (``mfedu.sgd.sgd_epoch(..., S=S)``):
-       exactly -lr times the gradient of each rating's term of (2) in those parameters;
+       exactly -lr/2 times the gradient of each rating's term of (2) in those parameters;
     3. Z <- z_step(...): ``z_steps`` conjugate-gradient steps towards the minimiser of (2) in Z,
        everything else fixed. (2) is quadratic in Z (s_u is linear in it), so that minimiser solves
        one linear system; warm-started from the last epoch's Z, a few steps are enough.
 
 Step 2 is the per-rating SGD of notebook 05, exact and vectorised; step 3 replaces the z_j's
 per-rating steps by a least-squares step on the same objective. Cost per epoch:
-O(|Omega| k + z_steps (nnz(N) k + m k^2)).
+O(|Omega| k^2 + z_steps (nnz(N) k + m k^2)) (the z-step rebuilds the G_u).
 
-timeSVD++ (Koren 2009, "Collaborative filtering with temporal dynamics", sections 4-5) lets the
-biases move with the day t of a rating (days counted from the first training rating):
+timeSVD++'s time-dependent biases (Koren 2009, "Collaborative filtering with temporal dynamics",
+section 4.1; without its p_u(t) and c_u(t)) let the biases move with the calendar day t of a rating
+(UTC: times // 86400, counted from the first training rating's day):
 
     r̂_uit = r̂_ui (eq. (1)) + b_{i,Bin(t)} + alpha_u dev_u(t) + b_{u,t}                         (4)
 

@@ -50,6 +50,7 @@ NOTEBOOKS = [
     "05_sgd.ipynb",
     "06_explicit_als.ipynb",
     "07_implicit_als.ipynb",
+    "09_advanced_mf.ipynb",
 ]
 
 CHROMIUM = Path(os.environ.get("MFEDU_CHROMIUM", "/usr/bin/chromium"))

@@ -17,6 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 from mfedu import checks
+from mfedu.advanced import implicit_matrix, svdpp_gradients
 from mfedu.als import als_explicit, fold_in, user_step
 from mfedu.als_implicit import user_step as implicit_step
 from mfedu.checks import Feedback
@@ -55,6 +56,11 @@ def damped(train, beta):
 dev = TOY.users == 3                          # user 3 (Dev) for normal_equations
 THRESHOLDS = np.array([2.269, 2.892, 3.728, 4.697])      # cut points between stars (expected_stars)
 V_UNIT = np.linspace(1.0, 2.0, 6) / np.linalg.norm(np.linspace(1.0, 2.0, 6))     # shrink_factor
+N_TOY = implicit_matrix(TOY)                                                       # z_gradient (09)
+Z_TOY = np.random.default_rng(9).normal(size=(6, 2))      # its own rng: RNG's later draws unchanged
+TR09 = Ratings(np.array([0, 0, 1]), np.array([0, 1, 2]), np.array([4.0, 3.0, 5.0]), 2, 3,
+               times=np.array([0, 86_400, 0]))
+TE09 = Ratings(np.array([0, 1]), np.array([2, 0]), np.array([2.0, 1.0]), 2, 3, times=np.array([86_405, 259_200]))
 
 # name: (the problem's arguments, the correct answer). Every check of mfedu.checks is here.
 PROBLEMS = {
@@ -109,6 +115,10 @@ PROBLEMS = {
     "factor_strengths": (dict(R=TOY.to_dense(fill=3.0), rank=4, lam=2.5),
                          np.maximum(np.linalg.svd(TOY.to_dense(fill=3.0), compute_uv=False)[:4] - 2.5, 0.0)),
     "weight_decay_lambda": (dict(weight_decay=1e-4, n_ratings=80_000), 4.0),
+    "z_gradient": (dict(train=TOY, N=N_TOY, X=X, Y=Y, Z=Z_TOY, mu=3.0, bu=BU, bi=BI, lam_z=0.5, item=2),
+                   svdpp_gradients(TOY, N_TOY, X, Y, Z_TOY, 3.0, BU, BI, 0.0, 0.5)["Z"][2]),
+    "day_offsets_time_split": (dict(train=TR09, test=TE09), ("b", 0.5)),
+    "confidence_weight": (dict(noise_sd=2.0, clean_sd=0.8), 1 / (1 + 4 / 0.64)),
 }
 
 
@@ -480,6 +490,13 @@ BAD_ARGUMENTS = [        # (check, changed arguments, exception, the message sta
     ("weight_decay_lambda", dict(weight_decay=0.0), ValueError, "weight_decay must be > 0"),
     ("weight_decay_lambda", dict(n_ratings=0), ValueError, "n_ratings must be"),
     ("weight_decay_lambda", dict(half="yes"), TypeError, "half must be"),
+    ("z_gradient", dict(item=6), ValueError, "item must be an int in [0, 5]"),
+    ("z_gradient", dict(N=N_TOY.toarray()), TypeError, "N must be a scipy.sparse"),
+    ("z_gradient", dict(lam_z=-1.0), ValueError, "lam_z must be >= 0"),
+    ("day_offsets_time_split", dict(test=Ratings(TE09.users, TE09.items, TE09.values, 2, 3)), ValueError,
+     "test must have times"),
+    ("confidence_weight", dict(noise_sd=0.0), ValueError, "noise_sd must be > 0"),
+    ("confidence_weight", dict(clean_sd="0.8"), TypeError, "clean_sd must be a real number"),
 ]
 
 

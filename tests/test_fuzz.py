@@ -1399,6 +1399,22 @@ check_spec("factor_strengths", checks.factor_strengths,
 check_spec("weight_decay_lambda", checks.weight_decay_lambda,
            correct(answer=lambda: 4.0, weight_decay=1e-4, n_ratings=80_000, half=False),
            {"weight_decay": float_arg(1e-4), "n_ratings": int_arg(80_000), "half": bool_arg(False)})
+_N6, _Z6 = advanced.implicit_matrix(T), np.random.default_rng(9).normal(size=(6, 2))
+_ZG_ARGS = dict(train=T, N=_N6, X=X6, Y=Y6, Z=_Z6, mu=3.0, bu=BU6, bi=BI6, lam_z=0.5, item=2)
+check_spec("z_gradient", checks.z_gradient,
+           correct(answer=lambda: advanced.svdpp_gradients(T, _N6, X6, Y6, _Z6, 3.0, BU6, BI6, 0.0, 0.5)["Z"][2],
+                   **_ZG_ARGS),
+           {"train": ratings_arg(T), "N": sparse_arg(_N6), "X": matrix(X6), "Y": matrix(Y6), "Z": matrix(_Z6),
+            "mu": float_arg(3.0), "bu": vector(BU6), "bi": vector(BI6), "lam_z": float_arg(0.5), "item": int_arg(2)})
+_TR09 = Ratings(np.array([0, 0, 1]), np.array([0, 1, 2]), np.array([4.0, 3.0, 5.0]), 2, 3,
+                times=np.array([0, 86_400, 0]))
+_TE09 = Ratings(np.array([0, 1]), np.array([2, 0]), np.array([2.0, 1.0]), 2, 3, times=np.array([86_405, 259_200]))
+check_spec("day_offsets_time_split", checks.day_offsets_time_split,
+           correct(answer=lambda: ("b", 0.5), train=_TR09, test=_TE09),
+           {"train": timed_arg(_TR09), "test": timed_arg(_TE09)})
+check_spec("confidence_weight", checks.confidence_weight, correct(answer=lambda: 1 / (1 + 4 / 0.64), noise_sd=2.0,
+                                                                   clean_sd=0.8),
+           {"noise_sd": float_arg(2.0), "clean_sd": float_arg(0.8)})
 SCORES6 = np.array([0.5, 2.0, 1.0, 3.0, -1.0, 0.0])
 
 

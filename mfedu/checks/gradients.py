@@ -6,9 +6,11 @@ import re
 import numpy as np
 
 from .._validate import check_float, check_int, check_vector
-from ._feedback import NOT_ATTEMPTED, Feedback, _quiet
+from ._feedback import NOT_ATTEMPTED, Feedback, _quiet, _start
 
-__all__: list[str] = ["step_regimes"]
+# bias_step_limit is defined here (notebook 04's exercise 2); this module is star-imported after
+# mf.py, so mfedu.checks.bias_step_limit is this version (mf.py's older copy can be deleted).
+__all__: list[str] = ["bias_step_limit", "step_regimes"]
 
 REGIMES = ("monotone", "zigzag", "diverge")
 # The words a reader may use for each regime, after lower-casing and removing spaces, "-" and "_".
@@ -50,6 +52,54 @@ def _label(word) -> str | None:
         if key in words:
             return regime
     return None
+
+
+@_quiet
+def bias_step_limit(answer, n_u: int, lam: float, n_i: int | None = None) -> Feedback:
+    """Exercise 04.2: GD on one user's bias b_u alone converges for every lr < 2 / h, with
+    h = 2 (n_u + lam), i.e. lr < 1 / (n_u + lam).
+
+    Mistakes recognised: h = 2 n_u + lam (the penalty's 2 lost), 1 / h (the one-step rate), lambda
+    left out, 2 / n_u, the factor 2 of h lost; fewer than three significant figures. ``n_i``
+    (optional) is the busiest item's number of ratings: 1 / (n_i + lam), its bias's limit, is then
+    named as such. Any other rate a little below the answer gets a hint at section 5's limits.
+    """
+    n_u = check_int(n_u, "n_u", low=1, high=MAX_N_RATINGS, high_text="10**9")
+    lam = check_float(lam, "lam", low=0.0)
+    if n_i is not None:
+        n_i = check_int(n_i, "n_i", low=1, high=MAX_N_RATINGS, high_text="10**9")
+    a, fb = _start(answer, (), "the learning rate")
+    if fb is not None:
+        return fb
+    h = 2 * (n_u + lam)
+    want = 2 / h
+    if np.isclose(a, want, rtol=2e-3, atol=0.0):
+        return Feedback(True, f"2 / (2 (n_u + lam)) = 1 / (n_u + lam) = {want:.5f}. The limit of section "
+                              "5 is lower mainly because the busiest ITEM has more ratings than the "
+                              "busiest user; the user-item coupling and X, Y lower it a little more.")
+    mistakes = [(1 / (n_u + lam / 2), "the penalty lam b_u^2 has second derivative 2 lam, so "
+                                      "h = 2 (n_u + lam)."),
+                (1 / h, "that is 1 / h, the step that lands on the minimum in one go; GD still "
+                        "converges (zig-zagging) for every lr below 2 / h."),
+                (1 / n_u, "that leaves out lambda: the second derivative is 2 (n_u + lam)."),
+                (2 / n_u, "the second derivative is 2 (n_u + lam): keep the factor 2 and the lambda."),
+                (2 / (n_u + lam), "the second derivative is 2 (n_u + lam), not n_u + lam: you lost its "
+                                  "factor 2.")]
+    if n_i is not None and n_i != n_u:
+        mistakes.append((1 / (n_i + lam), f"that is 2/h of the busiest ITEM's bias (n_i = {n_i}, section 5); "
+                                          f"this exercise's user has n_u = {n_u}: h = 2 (n_u + lam)."))
+    for value, message in mistakes:
+        if np.isclose(a, value, rtol=2e-3):
+            return Feedback(False, message)
+    if np.isclose(a, want, rtol=0.01):
+        return Feedback(False, "close: give at least three significant figures.")
+    if 0.6 * want < a < want:
+        return Feedback(False, "that is below the one-bias limit, like section 5's limits for the whole "
+                               "problem, which the busiest item and the user-item coupling set; this "
+                               "exercise asks for one user's bias on its own, a parabola with "
+                               "h = 2 (n_u + lam).")
+    return Feedback(False, f"one step multiplies the distance to the minimum by (1 - lr h) with "
+                           f"h = 2 (n_u + lam) = {h:g}; it shrinks while |1 - lr h| < 1.")
 
 
 @_quiet
@@ -112,6 +162,9 @@ def step_regimes(answer, etas, n_ratings: int, lam: float) -> Feedback:
         return [_regime(1 - e * curvature) for e in etas]
 
     want = regimes(h)
+    # a word other than the three is a synonym: say how it was read, so the feedback is not a puzzle
+    read = "" if all(w.strip().lower() in REGIMES for w in words) else \
+        f"reading your words as {', '.join(labels)}: "
     factors = ", ".join(f"{1 - e * h:+.2f}" for e in etas)
     if labels == want:
         return Feedback(True, f"h = 2 (n_i + lam) = {h:g}, so 1/h = {1 / h:.3g} and 2/h = {2 / h:.3g}; "
@@ -121,7 +174,8 @@ def step_regimes(answer, etas, n_ratings: int, lam: float) -> Feedback:
                          "lost the factor 2 that comes from the square."),
         (regimes(2.0 * n), f"the penalty lam b_i^2 adds 2 lam to the curvature: h = 2 (n_i + lam) = {h:g}, "
                            f"not 2 n_i = {2 * n:g}."),
-        (regimes(float(n)), f"h = 2 (n_i + lam) = {h:g}: keep both the factor 2 and lam."),
+        (regimes(float(n)), f"these regimes fit h = n_i = {n} (if you used h = n_i): h = 2 (n_i + lam) = {h:g}, "
+                            "so keep both the factor 2 and lam."),
         (regimes(2 * h), f"that counts the 2 twice: h = 2 (n_i + lam) = {h:g}, and the limit is 2/h, "
                          "not 1/h."),
         (["diverge" if e * h > 1 else "monotone" for e in etas],
@@ -133,10 +187,10 @@ def step_regimes(answer, etas, n_ratings: int, lam: float) -> Feedback:
     ]
     for labels_of_mistake, message in mistakes:
         if labels == labels_of_mistake and labels_of_mistake != want:
-            return Feedback(False, message)
+            return Feedback(False, read + message)
     j = next(k for k, (a, w) in enumerate(zip(labels, want)) if a != w)
     wrong = sum(a != w for a, w in zip(labels, want))
-    return Feedback(False, f"{wrong} of {len(etas)} not yet right. For eta = {etas[j]:g}, one step multiplies "
+    return Feedback(False, f"{read}{wrong} of {len(etas)} not yet right. For eta = {etas[j]:g}, one step multiplies "
                            f"the distance to the minimum by 1 - eta h = {1 - etas[j] * h:+.3f} (h = "
                            f"2 (n_i + lam) = {h:g}): positive and below 1 is monotone, between -1 and 0 "
                            "zigzag, below -1 diverge.")

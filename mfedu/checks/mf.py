@@ -10,7 +10,7 @@ from ..sgd import conflict_free_batches
 from ..sgd import sgd_update as mfedu_sgd_update
 from ._feedback import NOT_ATTEMPTED, Feedback, _as_numbers, _part, _quiet, _start
 
-__all__ = ["mf_loss_value", "tiny_minimum", "dense_loss", "item_gradient", "bias_step_limit",
+__all__ = ["mf_loss_value", "tiny_minimum", "dense_loss", "item_gradient",
            "sgd_update", "plain_lambda", "batch_levels"]
 
 MAX_N_U = 10**9          # a bound for a user's number of ratings n_u (the arithmetic stays in float64)
@@ -202,42 +202,6 @@ def item_gradient(answer, ratings: Ratings, X, Y, lam: float, item: int) -> Feed
 
 
 @_quiet
-def bias_step_limit(answer, n_u: int, lam: float) -> Feedback:
-    """Exercise 04.2: GD on one bias converges for every lr < 2 / h with h = 2 (n_u + lam)."""
-    n_u = check_int(n_u, "n_u", low=1, high=MAX_N_U, high_text="10**9")
-    lam = check_float(lam, "lam", low=0.0)
-    a, fb = _start(answer, (), "the learning rate")
-    if fb is not None:
-        return fb
-    h = 2 * (n_u + lam)
-    want = 2 / h
-    if np.isclose(a, want, rtol=2e-3, atol=0.0):
-        return Feedback(True, f"2 / (2 (n_u + lam)) = 1 / (n_u + lam) = {want:.5f}. The limit of section "
-                              "5 is lower mainly because the busiest ITEM has more ratings than the "
-                              "busiest user; the user-item coupling and the factors lower it a little more.")
-    mistakes = [(1 / (n_u + lam / 2), "the penalty lam b_u^2 has second derivative 2 lam, so "
-                                      "h = 2 (n_u + lam)."),
-                (1 / h, "that is 1 / h, the step that lands on the minimum in one go; GD still "
-                        "converges (zig-zagging) for every lr below 2 / h."),
-                (1 / n_u, "that leaves out lambda: the second derivative is 2 (n_u + lam)."),
-                (2 / n_u, "the second derivative is 2 (n_u + lam): keep the factor 2 and the lambda."),
-                (2 / (n_u + lam), "the second derivative is 2 (n_u + lam), not n_u + lam: you lost its "
-                                  "factor 2.")]
-    for value, message in mistakes:
-        if np.isclose(a, value, rtol=2e-3):
-            return Feedback(False, message)
-    if np.isclose(a, want, rtol=0.01):
-        return Feedback(False, f"close: give at least three significant figures ({want:.3g}...).")
-    if 0.6 * want < a < want:
-        return Feedback(False, "that is the limit for the whole problem (section 5); this exercise asks "
-                               "for one bias on its own, a parabola with h = 2 (n_u + lam).")
-    return Feedback(False, f"one step multiplies the distance to the minimum by (1 - lr h) with "
-                           f"h = 2 (n_u + lam) = {h:g}; it shrinks while |1 - lr h| < 1.")
-
-
-# ----------------------------------------------------------------------------- notebook 05
-
-@_quiet
 def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float, lr: float,
                lam: float) -> Feedback:
     """Exercise 05.1: one SGD update (b_u, b_i, x_u, y_i) <- ..., x_u and y_i from old values.
@@ -245,7 +209,7 @@ def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float,
     The update is notebook 05's eq. (2), a step of lr against the gradient of l_ui (its eq. (1),
     which carries a 1/2). Diagnosed: y_i computed from the new x_u; x_u and y_i swapped; half or
     twice the step; an error e_ui that leaves out mu, the biases, both, or x_u . y_i; the wrong
-    sign; a missing penalty; x_u moved along itself.
+    sign; the penalty's sign flipped (+ lam); a missing penalty; x_u moved along itself.
     """
     r_ui, mu = check_float(r_ui, "r_ui"), check_float(mu, "mu")
     b_u, b_i = check_float(b_u, "b_u"), check_float(b_i, "b_i")
@@ -279,6 +243,12 @@ def sgd_update(answer, r_ui: float, x_u, y_i, b_u: float, b_i: float, mu: float,
     if np.isclose(parts[0], b_u + 2 * step):
         return Feedback(False, "that is twice the step: the 1/2 in l_ui (1) cancels the 2 of the "
                                "square, so (2) uses lr, not 2 lr.")
+    flipped = "the penalty's sign is off: it pulls every parameter towards 0, so it enters (2) as " \
+              "- lam * itself: b_u <- b_u + lr (e_ui - lam b_u), x_u <- x_u + lr (e_ui y_i - lam x_u)."
+    if lam * b_u != 0 and np.isclose(parts[0], b_u + lr * (e + lam * b_u)):
+        return Feedback(False, flipped)
+    if ok[0] and ok[1] and lam > 0 and np.allclose(parts[2], x_u + lr * (e * y_i + lam * x_u)):
+        return Feedback(False, flipped)
     # b_u's new value gives away the error the answer used: b_u + lr (e' - lam b_u)
     e_used = (parts[0] - b_u) / lr + lam * b_u
     wrong_errors = [
@@ -385,7 +355,7 @@ def _first_fit(users: np.ndarray, items: np.ndarray) -> np.ndarray:
 
 
 @_quiet
-def batch_levels(answer, users, items) -> Feedback:
+def batch_levels(answer, users, items, user_labels=None, item_labels=None) -> Feedback:
     """Exercise 05.3: the level (batch number) of each rating by notebook 05's eq. (4),
         level(j) = 1 + max(level of the previous rating of u_j, level of the previous rating of i_j),
     for ratings visited in the order given (``users[j]``, ``items[j]``), levels counted from 1.
@@ -394,7 +364,9 @@ def batch_levels(answer, users, items) -> Feedback:
     1 + sum instead of 1 + max; putting each rating in the first batch where it fits (which can
     move it before an earlier rating of its user or item); any other schedule that changes the
     order of two ratings sharing a user or an item, or puts them in one batch (named); and a valid
-    schedule that is not (4)'s earliest one.
+    schedule that is not (4)'s earliest one. The Correct message names the longest chain of ratings,
+    each sharing a user or an item with the next, which is why no schedule needs fewer batches;
+    ``user_labels``/``item_labels`` (optional, indexed by id) name its ratings.
     """
     users = check_vector(users, "users", dtype=np.int64)
     items = check_vector(items, "items", dtype=np.int64, length=len(users),
@@ -403,6 +375,11 @@ def batch_levels(answer, users, items) -> Feedback:
         raise ValueError("users and items must hold at least one rating")
     if min(users.min(), items.min()) < 0:
         raise ValueError("users and items must be ids >= 0")
+    labels = []
+    for given, name, ids in ((user_labels, "user_labels", users), (item_labels, "item_labels", items)):
+        if given is not None and (isinstance(given, str) or len(given) <= ids.max()):
+            raise ValueError(f"{name} must be a sequence with a label for every id up to {ids.max()}")
+        labels.append(given)
     a, fb = _start(answer, (len(users),), "the levels")
     if fb is not None:
         return fb
@@ -410,8 +387,19 @@ def batch_levels(answer, users, items) -> Feedback:
     for level, members in enumerate(conflict_free_batches(users, items), 1):
         want[members] = level
     if np.array_equal(a, want):
+        chain = [int(np.argmax(want))]           # back from the last batch: a previous rating one level down
+        while want[chain[-1]] > 1:
+            j = chain[-1]
+            chain.append(max(j2 for j2 in range(j) if want[j2] == want[j] - 1
+                             and (users[j2] == users[j] or items[j2] == items[j])))
+        name = (lambda j: f"{labels[0][users[j]]}–{labels[1][items[j]]}") if None not in labels else \
+            (lambda j: f"rating {j}")
         return Feedback(True, f"{int(want.max())} batches; along each user's ratings and each item's, "
-                              "the levels strictly increase, and no batch holds a user or an item twice.")
+                              "the levels strictly increase, and no batch holds a user or an item twice. "
+                              f"Why no fewer: {' -> '.join(name(j) for j in chain[::-1])}"
+                              f"{'' if None not in labels else ' (counting from 0)'}: each shares a user "
+                              f"or an item with the next, so each must run after the one before, in "
+                              f"{len(chain)} different batches.")
     if not np.array_equal(a, np.round(a)):
         return Feedback(False, "levels are whole numbers: batch 1, 2, 3, ...")
     if np.array_equal(a, want - 1):

@@ -149,7 +149,8 @@ def oracle_bound(answer) -> Feedback:
 # ----------------------------------------------------------------------------- appendix A1
 
 @_quiet
-def weight_decay_lambda(answer, weight_decay: float, n_ratings: int, half: bool = False) -> Feedback:
+def weight_decay_lambda(answer, weight_decay: float, n_ratings: int, half: bool = False, *,
+                        batch_size: int | None = None, n_u: int | None = None) -> Feedback:
     """Exercise A1.1, parts (a) and (b): the plain-sum lambda (A1, eq. (1)) equivalent to
     ``weight_decay`` w_d applied to every factor at every step, next to the MEAN squared error
     over |Omega| = ``n_ratings`` ratings (part (a)) or, with ``half=True``, next to half the mean,
@@ -160,14 +161,26 @@ def weight_decay_lambda(answer, weight_decay: float, n_ratings: int, half: bool 
     (w_d x is the gradient of (w_d / 2) ||x||^2; multiply the whole loss by |Omega|, or 2 |Omega|,
     to turn the mean into a sum.) Mistakes recognised: the other case's answer, w_d alone or
     halved (|Omega| forgotten), division by |Omega|, and a factor 2 the wrong way.
+
+    Part (c), with ``batch_size`` |D| and ``n_u`` (give both or neither): the decay is applied
+    lazily, only to the rows in each mini-batch, and the answer is the plain lambda that shrinks
+    the factors of one user with ``n_u`` ratings as strongly (see ``_lazy_feedback``).
     """
     wd = check_float(weight_decay, "weight_decay", low=0.0, low_open=True)
     n = check_int(n_ratings, "n_ratings", low=1, high=MAX_RATINGS, high_text="10**12")
     half = check_bool(half, "half")
+    if (batch_size is None) != (n_u is None):
+        raise ValueError(f"batch_size and n_u must be given together (part (c)) or not at all, got "
+                         f"batch_size={batch_size!r}, n_u={n_u!r}")
+    if batch_size is not None:
+        size = check_int(batch_size, "batch_size", low=1, high=n, high_text="n_ratings")
+        count = check_int(n_u, "n_u", low=1, high=n, high_text="n_ratings")
     a, fb = _start(answer, (), "lambda")
     if fb is not None:
         return fb
     a = float(a)
+    if batch_size is not None:
+        return _lazy_feedback(a, wd, n, size, count, half)
     want = n * wd if half else n * wd / 2
     close = lambda value: np.isclose(a, value, rtol=1e-6, atol=0.0)
     if close(want):
@@ -187,6 +200,64 @@ def weight_decay_lambda(answer, weight_decay: float, n_ratings: int, half: bool 
                                "is |Omega| times w_d (up to the factor 2), not w_d / |Omega|.")
     if close(2 * want):
         return Feedback(False, "a factor 2 too many: w_d x is the gradient of (w_d / 2) ||x||^2.")
-    return Feedback(False, "write the loss as mean e^2 + (w_d / 2) ||x||^2 (or half the mean), "
-                           "multiply it by the constant that turns the mean into sum e^2, and read "
-                           "off the factor in front of ||x||^2.")
+    loss = "(1/2) mean e^2" if half else "mean e^2"
+    return Feedback(False, f"write the loss as {loss} + (w_d / 2) ||x||^2, multiply it by the "
+                           "constant that turns its data term into sum e^2, and read off the factor "
+                           "in front of ||x||^2.")
+
+
+def _lazy_feedback(a: float, wd: float, n: int, size: int, count: int, half: bool) -> Feedback:
+    """Exercise A1.1, part (c): a coupled ``weight_decay`` w_d applied lazily (only to the rows in
+    each mini-batch of |D| = ``batch_size`` ratings), next to the MEAN squared error (or, with
+    ``half=True``, half of it), over |Omega| = ``n_ratings`` ratings. The answer is the PLAIN
+    lambda (A1, eq. (1)) that shrinks the factors of one user with ``n_u`` ratings as strongly:
+
+        one decay |D| w_d / 2 per rating  ->  weighted lambda = |D| w_d / 2  ->  plain lambda n_u
+
+    (|D| w_d and |D| w_d n_u with ``half=True``). It holds while a row rarely appears twice in a
+    batch (n_u << |Omega| / |D|), so answers within 6 % are accepted (counting the batches that
+    hold the row two or more times lowers it a little), and each mistake is matched within the same
+    6 %, so a rounded slip still gets its own message. Mistakes recognised: the weighted lambda
+    itself (n_u forgotten), the other case's factor 2, both slips at once, the dense answer of
+    parts (a) and (b) (decay at every step), and |D| forgotten. Called by ``weight_decay_lambda``
+    with the reader's answer as a float and the validated problem arguments.
+    """
+    factor = 1.0 if half else 0.5                   # half a mean: |D| w_d; a mean: |D| w_d / 2
+    weighted = factor * size * wd
+    want = weighted * count
+    # the right answer and each mistake within the same 6 %: a rounded slip keeps its message
+    near = lambda value: np.isclose(a, value, rtol=0.06, atol=0.0)
+    if near(want):
+        return Feedback(True, f"plain lambda = {want:.4g}: each rating of the user brings one decay "
+                              f"|D| w_d{'' if half else ' / 2'} (the batch mean times |D|), so the lazy "
+                              f"decay is the WEIGHTED convention with lambda = {weighted:.4g}, and for "
+                              f"one user weighted lambda acts like lambda n_u = {want:.4g} plain. Far "
+                              f"less than the dense decay ({n * wd * factor:g}): x_u is decayed about "
+                              f"{count} times an epoch, not at each of the {n / size:.0f} steps.")
+    if near(weighted):
+        return Feedback(False, f"{weighted:.4g} is the WEIGHTED lambda (one decay per rating). The "
+                               "question asks for the plain lambda that shrinks THIS user as strongly: "
+                               "for one user, weighted lambda acts like lambda n_u plain.")
+    other = want * (0.5 if half else 2.0)
+    if near(other):
+        return Feedback(False, "a factor 2: " + (
+            "next to HALF a mean the data term is already (1/2) e^2: multiply the batch's step by |D| "
+            "only, so each decay is |D| w_d, not half of it."
+            if half else "next to a MEAN, multiply the batch's step by |D| / 2 to reach sum (1/2) e^2, so "
+                         "each decay is |D| w_d / 2: halve, as in part (a)."))
+    if near(weighted * (0.5 if half else 2.0)):
+        return Feedback(False, "two slips: that is the weighted lambda (multiply by n_u for the plain "
+                               "one), and it has a factor 2 the wrong way (part " + ("(b)" if half else "(a)") + ").")
+    if near(n * wd * factor) or near(n * wd * factor * (0.5 if half else 2.0)):
+        return Feedback(False, "that is the DENSE answer of parts (a) and (b), a decay at every step. "
+                               "Lazy updates decay x_u only in the batches that hold one of u's ratings: "
+                               f"about n_u = {count} times an epoch, not {n / size:.0f}.")
+    if any(near(wd * count * f) for f in (0.5, 1.0, 2.0)):
+        return Feedback(False, "|D| is missing: the batch's MEAN divides each squared error by |D|; "
+                               "multiply the step by |D| (a constant the learning rate absorbs) before "
+                               "reading off the decay per rating.")
+    return Feedback(False, "follow the lazy bullet: multiply one batch's step by the constant that makes its "
+                           "data term sum (1/2) e^2 (|D|, or |D| / 2 next to a mean) to read off the decay "
+                           "per batch that holds the row; count how many "
+                           "such batches an epoch has for this user (about n_u); that gives the weighted "
+                           "lambda, and for one user weighted lambda acts like lambda n_u plain.")
