@@ -67,7 +67,7 @@ import scipy.sparse as sp
 from . import _ridge
 from ._validate import check_float, check_ids, check_int, check_matrix, check_rank, check_scale, check_vector
 from .data import Ratings, check_ratings, check_test
-from .loss import NotFiniteError
+from .loss import NotFiniteError, predict
 from .metrics import record_iteration
 from .result import FitResult, lam_convention
 from .sgd import DIVERGENCE_FACTOR, DivergenceError, sgd_epoch
@@ -108,7 +108,7 @@ def implicit_sums(N, Z) -> np.ndarray:
     if N.shape[1] != Z.shape[0]:
         raise ValueError(f"Z must have one row per column of N ({N.shape[1]}), got shape {Z.shape}")
     with np.errstate(over="ignore", invalid="ignore"):
-        S = (N @ Z) * _norms(N)[:, None]
+        S = _sums(N, Z)
     if not np.all(np.isfinite(S)):
         raise NotFiniteError("the implicit sums overflowed to inf: Z is too large for float64 arithmetic")
     return S
@@ -147,7 +147,7 @@ def svdpp_gradients(train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam: float, l
         E = sp.csr_matrix((e, (u, i)), shape=train.shape)
         EY = E @ Y
         n_u, n_i = train.user_counts(), train.item_counts()
-        m_j = np.diff(N.tocsc().indptr)
+        m_j = _holders(N)
         grads = {"X": -2 * EY + 2 * lam * n_u[:, None] * X,
                  "Y": -2 * (E.T @ (X + S)) + 2 * lam * n_i[:, None] * Y,
                  "Z": -2 * (N.T @ (EY * d[:, None])) + 2 * lam_z * m_j[:, None] * Z,
@@ -188,7 +188,7 @@ class _ZSystem:
 
     def __init__(self, train, N):
         self.d = _norms(N)
-        self.m_j = np.diff(N.tocsc().indptr).astype(np.float64)
+        self.m_j = _holders(N).astype(np.float64)
         self.NT = N.T.tocsr()
         self.position = np.lexsort((train.items, train.users))   # rating index of each CSR slot
         indptr = np.concatenate([[0], np.cumsum(train.user_counts())])
@@ -347,9 +347,8 @@ def _fit(run, model, time_lams=None):
     def total_loss(Z):
         if effects is None:
             return _loss(train, N, X_own, Y, Z, mu, bu, bi, lam, lam_z)
-        static = Ratings(train.users, train.items, train.values - effects.terms(train.users, train.items, train.times),
-                         *train.shape)
-        return _loss(static, N, X_own, Y, Z, mu, bu, bi, lam, lam_z) + effects._penalty(*time_lams[:3])
+        return (_loss(_minus_time(train, effects), N, X_own, Y, Z, mu, bu, bi, lam, lam_z)
+                + effects._penalty(*time_lams[:3]))
 
     loss0 = total_loss(Z)
     model.params["initial_loss"] = loss0
@@ -358,9 +357,8 @@ def _fit(run, model, time_lams=None):
     seconds = 0.0
     for epoch in range(1, run.n_epochs + 1):
         start = time.perf_counter()
-        S = (N @ Z) * _norms(N)[:, None]
-        static = train if effects is None else Ratings(
-            train.users, train.items, train.values - effects.terms(train.users, train.items, train.times), *train.shape)
+        S = _sums(N, Z)
+        static = train if effects is None else _minus_time(train, effects)
         cause = None
         with np.errstate(over="ignore", invalid="ignore"):
             try:
@@ -376,16 +374,14 @@ def _fit(run, model, time_lams=None):
                              else too_large)
                 Z = Z_new
             if cause is None and effects is not None:
-                S = (N @ Z) * _norms(N)[:, None]
-                u, i = train.users, train.items
-                residual = train.values - (mu + bu[u] + bi[i] + np.einsum("jk,jk->j", X_own[u] + S[u], Y[i]))
+                residual = train.values - predict(X_own + _sums(N, Z), Y, train.users, train.items, mu, bu, bi)
                 effects = _time_step(effects, train, residual, *time_lams)
                 model.effects = effects
         seconds += time.perf_counter() - start
         finite = all(np.all(np.isfinite(a)) for a in (X_own, Y, Z, bu, bi))
         model.Z = Z
         loss = total_loss(Z) if finite else np.nan
-        model.X = X_own + (N @ Z) * _norms(N)[:, None] if finite else np.full_like(X_own, np.nan)
+        model.X = X_own + _sums(N, Z) if finite else np.full_like(X_own, np.nan)
         record_iteration(model, loss, seconds, train, run.test)
         if cause is not None or not (np.isfinite(loss) and loss <= DIVERGENCE_FACTOR * loss0):
             raise DivergenceError(f"{model.params['method']} diverged at epoch {epoch}: the loss is {loss:.4g} "
@@ -598,14 +594,29 @@ def _norms(N) -> np.ndarray:
 
 
 def _loss(train, N, X, Y, Z, mu, bu, bi, lam, lam_z) -> float:
-    S = (N @ Z) * _norms(N)[:, None]
     u, i = train.users, train.items
-    e = train.values - (mu + bu[u] + bi[i] + np.einsum("jk,jk->j", X[u] + S[u], Y[i]))
-    n_u, n_i = train.user_counts(), train.item_counts()
-    m_j = np.diff(N.tocsc().indptr)
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(over="ignore", invalid="ignore"):      # a diverging run reports inf, not an error
+        S = _sums(N, Z)
+        e = train.values - (mu + bu[u] + bi[i] + np.einsum("jk,jk->j", X[u] + S[u], Y[i]))   # eq. (1)
+        n_u, n_i = train.user_counts(), train.item_counts()
         return float(e @ e + lam * (n_u @ (bu ** 2 + (X ** 2).sum(1)) + n_i @ (bi ** 2 + (Y ** 2).sum(1)))
-                     + lam_z * (m_j @ (Z ** 2).sum(1)))
+                     + lam_z * (_holders(N) @ (Z ** 2).sum(1)))
+
+
+def _sums(N, Z) -> np.ndarray:
+    """s_u for every user (implicit_sums without the checks)."""
+    return (N @ Z) * _norms(N)[:, None]
+
+
+def _holders(N) -> np.ndarray:
+    """m_j = #{u : j in N(u)}, the number of users whose N(u) holds item j."""
+    return np.diff(sp.csc_matrix(N).indptr)
+
+
+def _minus_time(train, effects) -> Ratings:
+    """``train`` with every rating minus its time terms: the static part SVD++'s epoch fits."""
+    return Ratings(train.users, train.items, train.values - effects.terms(train.users, train.items, train.times),
+                   *train.shape)
 
 
 def _check_N(N) -> sp.csr_matrix:
