@@ -26,7 +26,7 @@ n_i counts ratings). ``svdpp`` therefore splits the parameters in two and runs, 
 
     1. S <- implicit_sums(N, Z)                                   (every s_u, held fixed below)
     2. one SGD epoch of notebook 05 on b_u, b_i, x_u, y_i, in a fresh random order, with
-       p_u = x_u + s_u in the prediction and in y_i's step (``mfedu.sgd.sgd_epoch(..., S=S)``):
+       x_u + s_u in the prediction and in y_i's step (``mfedu.sgd.sgd_epoch(..., S=S)``):
        exactly -lr/2 times the gradient of each rating's term of (2) in those parameters;
     3. Z <- z_step(...): ``z_steps`` conjugate-gradient steps towards the minimiser of (2) in Z,
        everything else fixed. (2) is quadratic in Z (s_u is linear in it), so that minimiser solves
@@ -84,7 +84,7 @@ TIME_TERMS = ("bin", "drift", "day")   # b_{i,Bin(t)}, alpha_u dev_u(t), b_{u,t}
 
 @dataclass(eq=False)
 class SVDppResult(FitResult):
-    """A fitted SVD++ model. ``X`` holds each user's whole vector p_u = x_u + s_u, so ``predict``,
+    """A fitted SVD++ model. ``X`` holds each user's whole vector x_u + s_u, so ``predict``,
     ``scores``, ``recommend`` and every metric of mfedu compute (1) unchanged (with N(u) as in
     training). ``X_own``: the x_u; ``Z``: the z_j (n x k); ``N``: the m x n 0/1 CSR matrix of N(u)."""
 
@@ -115,7 +115,7 @@ def implicit_sums(N, Z) -> np.ndarray:
 
 
 def svdpp_loss(train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam: float, lam_z: float) -> float:
-    """L of eq. (2) in the module docstring (X: the x_u alone, not p_u)."""
+    """L of eq. (2) in the module docstring (X: the x_u alone, not x_u + s_u)."""
     train, N, X, Y, Z, mu, bu, bi = _check_model(train, N, X, Y, Z, mu, bu, bi)
     lam, lam_z = check_float(lam, "lam", low=0.0), check_float(lam_z, "lam_z", low=0.0)
     loss = _loss(train, N, X, Y, Z, mu, bu, bi, lam, lam_z)
@@ -128,10 +128,10 @@ def svdpp_loss(train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam: float, lam_z:
 def svdpp_gradients(train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam: float, lam_z: float) -> dict:
     """The gradient of L, eq. (2), in matrix form (X: the x_u alone), as a dict X, Y, Z, bu, bi.
 
-    With e_ui = r_ui - r̂_ui, p_u = x_u + s_u, d_u = |N(u)|^(-1/2) and E the sparse m x n matrix
-    of the e_ui:
+    With e_ui = r_ui - r̂_ui, d_u = |N(u)|^(-1/2), E the sparse m x n matrix of the e_ui and S
+    the m x k matrix whose rows are the implicit sums s_u:
         dL/dx_u = -2 sum_i e_ui y_i + 2 lam n_u x_u        (rows: -2 E Y + 2 lam diag(n_u) X)
-        dL/dy_i = -2 sum_u e_ui p_u + 2 lam n_i y_i        (-2 E^T P + 2 lam diag(n_i) Y)
+        dL/dy_i = -2 sum_u e_ui (x_u + s_u) + 2 lam n_i y_i   (-2 E^T (X + S) + 2 lam diag(n_i) Y)
         dL/dz_j = -2 sum_{u : j in N(u)} d_u sum_i e_ui y_i + 2 lam_z m_j z_j
                                                            (-2 N^T diag(d) E Y + 2 lam_z diag(m_j) Z)
         dL/db_u = -2 sum_i e_ui + 2 lam n_u b_u,   dL/db_i = -2 sum_u e_ui + 2 lam n_i b_i

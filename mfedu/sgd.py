@@ -75,7 +75,7 @@ def sgd_update(r_ui: float, x_u, y_i, b_u: float | None, b_i: float | None, mu: 
     Every right-hand side uses the values from BEFORE this step (y_i's update uses the old x_u).
     For a model without biases pass b_u = b_i = None (and mu = 0); they come back as None.
     ``s_u``: an optional fixed offset of the user's vector (SVD++'s implicit sum, notebook 09):
-    the prediction and y_i's step then use p_u = x_u + s_u in place of x_u; x_u's step is the
+    the prediction and y_i's step then use x_u + s_u in place of x_u; x_u's step is the
     same; s_u itself is not updated. The inputs are not changed.
     """
     x_u = check_vector(x_u, "x_u")

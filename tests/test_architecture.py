@@ -126,7 +126,7 @@ def test_tests_and_benchmarks_use_public_names_only():
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module} {bad}")
             elif isinstance(node, ast.Attribute) and node.attr.startswith("_") \
                     and not node.attr.startswith("__") and isinstance(node.value, ast.Name) \
-                    and node.value.id in {"mfedu", "advanced", "als", "als_implicit", "sgd", "loss", "data",
+                    and node.value.id in {"mfedu", "advanced", "als", "als_implicit", "bpr", "sgd", "loss", "data",
                                           "metrics", "result", "synthetic", "svdrec", "linalg",
                                           "mspark", "checks", "plots", "widgets"}:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.{node.attr}")

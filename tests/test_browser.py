@@ -47,7 +47,7 @@ NOTEBOOKS = [
     "02_truncated_svd_recommendation.ipynb",
     "03_mf_loss.ipynb",
     "04_gradients.ipynb",
-    "05_sgd.ipynb",
+    "05b_sgd_tuning.ipynb",
     "06_explicit_als.ipynb",
     "07_implicit_als.ipynb",
     "09_advanced_mf.ipynb",

@@ -26,7 +26,7 @@ def test_checks_are_listed_in_all():
 
 # ----------------------------------------------------------------------------- exercise 09.1
 
-def worked_z_gradient(item, d_power=0.5, factor=2.0, with_s=True, penalty=True, m_weight=True):
+def worked_z_gradient(item, d_power=0.5, factor=2.0, with_s=True, penalty=True, m_weight=True, penalty_factor=None):
     """The reader's loop: s_u and e_ui for every rating, then the users who hold j."""
     X, Y, Z, bu, bi = P0["X"], P0["Y"], P0["Z"], P0["bu"], P0["bi"]
     size = np.bincount(TOY.users, minlength=TOY.n_users).astype(float)
@@ -40,7 +40,7 @@ def worked_z_gradient(item, d_power=0.5, factor=2.0, with_s=True, penalty=True, 
         mine = TOY.users == u
         g -= factor * size[u] ** -d_power * (e[mine] @ Y[TOY.items[mine]])
     if penalty:
-        g += factor * LAM_Z * (len(holders) if m_weight else 1) * Z[item]
+        g += (factor if penalty_factor is None else penalty_factor) * LAM_Z * (len(holders) if m_weight else 1) * Z[item]
     return g
 
 
@@ -62,6 +62,7 @@ def test_z_gradient_worked_answer_and_mistakes():
     verdict(z_check(worked_z_gradient(J, with_s=False)), False, "left s_u out")
     verdict(z_check(worked_z_gradient(J, penalty=False)), False, "penalty", "missing")
     verdict(z_check(worked_z_gradient(J, m_weight=False)), False, "by m_j")
+    verdict(z_check(worked_z_gradient(J, penalty_factor=1.0)), False, "data part is right", "not lam_z m_j z_j")
     S = implicit_sums(N, P0["Z"])
     u, i = TOY.users, TOY.items
     e = TOY.values - (MU + P0["bu"][u] + P0["bi"][i] + np.einsum("jk,jk->j", P0["X"][u] + S[u], P0["Y"][i]))
@@ -127,11 +128,45 @@ def test_day_offsets_time_split(time_split):
     verdict(check(("b", share / 3)), False, "recount")
     verdict(check(("d", share)), False, "letters")
     verdict(check(("b", None)), False, "both parts")
-    verdict(check("b"), False, "pair")
+    verdict(check("b"), False, "(letter, share)", '("a", 0.5)')
     verdict(check(("b", "x")), False)
     for junk in JUNK:
         fb = check(junk)
         assert isinstance(fb, Feedback) and fb.ok is False
+
+
+@pytest.fixture(scope="module")
+def split_20():
+    """Notebook 09's section 3: the time-ordered split with a 20 % test (the reference)."""
+    return train_test_split(make_timed(seed=0).ratings, test_fraction=0.2, seed=0, by_user=True, order="time")
+
+
+def test_day_offsets_time_split_predicted_direction(time_split, split_20):
+    tr, te = time_split
+    reference_share = share_of(*split_20)
+    share = share_of(tr, te)
+    assert round(share, 3) == 0.230 and round(reference_share, 3) == 0.321        # the notebook's numbers
+    check = lambda a: checks09.day_offsets_time_split(a, tr, te, reference=reference_share)     # noqa: E731
+    verdict(check(None), None, "replace None")
+    verdict(check(("lower", share)), True, "23.0%", "32.1%", "dilutes")
+    verdict(check(("Lower", 0.23)), True)
+    verdict(check(("higher", share)), False, "share is right", "lower than", "dilutes")
+    verdict(check(("lower", reference_share)), False, "reference split")
+    verdict(check(("lower", 100 * share)), False, "percentage")
+    verdict(check(("lower", 1 - share)), False, "OTHER")
+    verdict(check(("lower", share_of(tr, te, by_user=False))), False, "SAME user")
+    verdict(check(("lower", share / 3)), False, "recount")
+    verdict(check(("b", share)), False, 'words "higher", "lower"')
+    verdict(check(("lower", None)), False, "both parts")
+    verdict(check(("lower", "x")), False)
+    for not_a_pair in ("lower", ("lower",), ("lower", share, "why")):
+        verdict(check(not_a_pair), False, "(word, share)", '("higher", 0.5)')
+        assert "letter" not in check(not_a_pair).message
+    for junk in JUNK:
+        fb = check(junk)
+        assert isinstance(fb, Feedback) and fb.ok is False
+    # the other way round: a smaller test set concentrates the straddling session
+    verdict(checks09.day_offsets_time_split(("higher", reference_share), *split_20, reference=share), True, "concentrates")
 
 
 def test_day_offsets_time_split_validates_the_problem(time_split):
@@ -141,6 +176,10 @@ def test_day_offsets_time_split_validates_the_problem(time_split):
         checks09.day_offsets_time_split(None, tr, bare)
     with pytest.raises(TypeError):
         checks09.day_offsets_time_split(None, "train", te)
+    with pytest.raises(ValueError, match="^reference"):
+        checks09.day_offsets_time_split(None, tr, te, reference=32.0)
+    with pytest.raises(TypeError, match="^reference"):
+        checks09.day_offsets_time_split(None, tr, te, reference="0.32")
 
 
 # ----------------------------------------------------------------------------- exercise 09.3
@@ -158,7 +197,9 @@ def test_confidence_weight():
     verdict(check(1 / (1 + s**2)), False, "not 1")
     verdict(check(np.sqrt(want)), False, "square root")
     verdict(check(1 - want), False, "1 - c")
-    verdict(check(round(want, 2)), False, "close")
+    verdict(check(round(want, 3)), True)                     # three significant figures: 0.308
+    verdict(check(0.3077), True)
+    verdict(check(round(want, 2)), False, "close", "three significant figures")
     verdict(check(0.9), False, "error variance")
     verdict(check([want, want]), False, "shape ()")
     for junk in JUNK:

@@ -119,6 +119,8 @@ PROBLEMS = {
                    svdpp_gradients(TOY, N_TOY, X, Y, Z_TOY, 3.0, BU, BI, 0.0, 0.5)["Z"][2]),
     "day_offsets_time_split": (dict(train=TR09, test=TE09), ("b", 0.5)),
     "confidence_weight": (dict(noise_sd=2.0, clean_sd=0.8), 1 / (1 + 4 / 0.64)),
+    "saddle_directions": (dict(sigma_M={0.1: np.array([0.3, 0.2, 0.15, 0.05]), 0.2: np.array([0.31, 0.21, 0.14, 0.04])},
+                               rank=3), [3, 2]),
 }
 
 
@@ -497,6 +499,11 @@ BAD_ARGUMENTS = [        # (check, changed arguments, exception, the message sta
      "test must have times"),
     ("confidence_weight", dict(noise_sd=0.0), ValueError, "noise_sd must be > 0"),
     ("confidence_weight", dict(clean_sd="0.8"), TypeError, "clean_sd must be a real number"),
+    ("saddle_directions", dict(sigma_M={}), ValueError, "sigma_M must hold at least one lam"),
+    ("saddle_directions", dict(sigma_M={0.1: np.array([np.nan, 0.1])}), ValueError, "sigma_M[0.1] must contain only finite"),
+    ("saddle_directions", dict(sigma_M={-0.1: np.array([0.3])}), ValueError, "sigma_M's keys (the lam values) must be > 0"),
+    ("saddle_directions", dict(sigma_M="x"), TypeError, "sigma_M must be a dict"),
+    ("saddle_directions", dict(rank=0), ValueError, "rank must be an int in [1,"),
 ]
 
 

@@ -100,8 +100,8 @@ def test_A1_borrowed_letters_match_the_notebooks():
     assert "rank at most $p$" not in letters and "(notebooks 00 and 02)" not in letters
     assert "Let $q$ be the number of $\\sigma_j > 0$ (the rank of $B$)" in _markdown("A2_linear_algebra_details.ipynb")
     assert "rank at most $\\ell$" in " ".join(_markdown("A2_linear_algebra_details.ipynb").split())
-    assert "Kingma and Ba's $m$, $v$" in _markdown("05_sgd.ipynb")
-    assert "mini-batches $\\mathcal{B}$" in _markdown("05_sgd.ipynb")
+    assert "Kingma and Ba's $m$, $v$" in _markdown("05b_sgd_tuning.ipynb")
+    assert "mini-batches $\\mathcal{B}$" in _markdown("05b_sgd_tuning.ipynb")
     assert "w_{ui}=\\text{pop}_i" in _markdown("00_start_here.ipynb")
     assert "$B$ blocks" in _markdown("A4_als_details.ipynb")
     # the batch size is |D|, not B, everywhere in A1

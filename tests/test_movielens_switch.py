@@ -29,7 +29,7 @@ def test_the_switch_is_offered_where_the_readme_promises():
     # every notebook on synthetic ratings offers real data, except 01 (pure linear algebra)
     # and 08, which runs Spark on the real data's shape either way
     assert {"00_start_here.ipynb", "02_truncated_svd_recommendation.ipynb", "03_mf_loss.ipynb",
-            "04_gradients.ipynb", "05_sgd.ipynb", "06_explicit_als.ipynb",
+            "04_gradients.ipynb", "05_sgd.ipynb", "05b_sgd_tuning.ipynb", "06_explicit_als.ipynb",
             "07_implicit_als.ipynb"} <= set(WITH_SWITCH)
 
 

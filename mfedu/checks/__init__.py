@@ -21,3 +21,4 @@ from .evd import *         # noqa: F401,F403
 from .loss import *        # noqa: F401,F403
 from .gradients import *   # noqa: F401,F403
 from .advanced import *    # noqa: F401,F403
+from .sgd_tuning import *  # noqa: F401,F403

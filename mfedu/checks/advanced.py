@@ -43,8 +43,9 @@ def z_gradient(answer, train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam_z: flo
 
         dL/dz_j = -2 sum_{u : j in N(u)} |N(u)|^(-1/2) sum_{i in R(u)} e_ui y_i + 2 lam_z m_j z_j.
 
-    Diagnosed: the sign flipped, the factor 2 dropped, |N(u)|^(-1/2) left out or taken as
-    1/|N(u)|, the implicit term left out of e_ui, the penalty left out or without its m_j, the
+    Diagnosed: the sign flipped, the factor 2 dropped (everywhere, or in the penalty only),
+    |N(u)|^(-1/2) left out or taken as 1/|N(u)|, the implicit term left out of e_ui, the penalty
+    left out or without its m_j, the
     gradient of y_j instead (the ratings OF item j), and a rounded answer. The problem's arguments
     are validated by ``svdpp_gradients``; ``item`` must be in some N(u)."""
     full = svdpp_gradients(train, N, X, Y, Z, mu, bu, bi, 0.0, lam_z)          # validates the model
@@ -80,6 +81,8 @@ def z_gradient(answer, train: Ratings, N, X, Y, Z, mu: float, bu, bi, lam_z: flo
         (_z_row(*args, with_s=False), "the prediction in e_ui includes the implicit term y_i . s_u "
                                       "(r̂_ui = mu + b_u + b_i + y_i . (x_u + s_u)); you left s_u out."),
         (_z_row(*args, penalty="none"), "the penalty lam_z m_j |z_j|^2 is missing: add 2 lam_z m_j z_j."),
+        (want - lam_z * N[:, item].nnz * Z[item], "the data part is right; the penalty's derivative is "
+                                                  "2 lam_z m_j z_j (the square |z_j|^2 gives the 2), not lam_z m_j z_j."),
         (_z_row(*args, penalty="one"), "the penalty of eq. (2) weights |z_j|^2 by m_j, the number of "
                                        "users whose N(u) holds j: its derivative is 2 lam_z m_j z_j."),
     ]
@@ -118,16 +121,27 @@ def _same_day_share(train, test, by_user=True):
     return float(np.isin(day(test), day(train)).mean())
 
 
-@_quiet
-def day_offsets_time_split(answer, train: Ratings, test: Ratings) -> Feedback:
-    """Exercise 09.2 (predict): on a time-ordered split, which test ratings can a day offset
-    b_{u,t} change, and what share of the test ratings is that? ``answer`` = (letter, share):
-    the letter of ``CHOICES`` and the share as a fraction in [0, 1].
+DIRECTIONS = ("higher", "lower")
 
-    Diagnosed: "a" (b_{u,t} is 0 on a day not seen in training), "c" (a user's last training
-    session and first test session can be the same day), the share as a percentage, the share
-    of the OTHER ratings, the share counted by day alone (any user), and a share far off."""
+
+@_quiet
+def day_offsets_time_split(answer, train: Ratings, test: Ratings, reference: float | None = None) -> Feedback:
+    """Exercise 09.2 (predict): on a time-ordered split, what share of the test ratings can a day
+    offset b_{u,t} change (those made on a day on which the same user also rated in training)?
+
+    ``answer`` = (word, share), the share as a fraction in [0, 1]. With ``reference`` (the share
+    on another time-ordered split, e.g. notebook 09's section 3 with a 20 % test), the word is the
+    prediction "higher" or "lower" than the reference; without it, the word is a letter of
+    ``CHOICES`` (which ratings a day offset can change).
+
+    Diagnosed: the direction the wrong way (the straddling session is about one per user,
+    whatever the test fraction), the reference split's share instead of this one's, "a" (b_{u,t}
+    is 0 on a day not seen in training), "c" (a user's last training session and first test
+    session can be the same day), the share as a percentage, the share of the OTHER ratings, the
+    share counted by day alone (any user), and a share far off."""
     train, test = check_ratings(train, "train"), check_ratings(test, "test")
+    if reference is not None:
+        reference = check_float(reference, "reference", low=0.0, high=1.0)
     for name, r in (("train", train), ("test", test)):
         if r.times is None:
             raise ValueError(f"{name} must have times (Ratings(..., times=...))")
@@ -136,14 +150,19 @@ def day_offsets_time_split(answer, train: Ratings, test: Ratings) -> Feedback:
     if answer is None:
         return NOT_ATTEMPTED
     if not isinstance(answer, (tuple, list)) or len(answer) != 2:
-        return Feedback(False, "give a pair (letter, share), e.g. (\"a\", 0.5).")
+        return Feedback(False, 'give a pair (word, share), e.g. ("higher", 0.5).' if reference is not None
+                        else 'give a pair (letter, share), e.g. ("a", 0.5).')
     letter, share = answer
     if letter is None or share is None:
         return Feedback(False, "both parts are needed: replace each None.")
-    if not isinstance(letter, str) or letter.strip().strip("()").lower() not in CHOICES:
-        return Feedback(False, "the first part should be one of the letters \"a\", \"b\" or \"c\".")
+    words = DIRECTIONS if reference is not None else tuple(CHOICES)
+    if not isinstance(letter, str) or letter.strip().strip("()").lower() not in words:
+        return Feedback(False, "the first part should be one of the " + ("words " if reference is not None else "letters ")
+                        + ", ".join(f'"{w}"' for w in words) + ".")
     letter = letter.strip().strip("()").lower()
     want = _same_day_share(train, test)
+    if reference is not None:
+        return _direction_feedback(letter, share, want, reference, train, test)
     if letter == "a":
         return Feedback(False, "b_{u,t} is fitted only for the days on which u rated in TRAINING; on any "
                                "other day it is 0 (nothing was learned about that day's mood).")
@@ -169,6 +188,35 @@ def day_offsets_time_split(answer, train: Ratings, test: Ratings) -> Feedback:
                            "among train's (user, day) pairs? (day = time // 86,400)")
 
 
+def _direction_feedback(word, share, want, reference, train, test) -> Feedback:
+    """Exercise 09.2 with a reference share: the word is "higher" or "lower"."""
+    s, fb = _start(share, (), "the share")
+    if fb is not None:
+        return fb
+    s = float(s)
+    right = "lower" if want < reference else "higher"
+    why = ("a day offset reaches only the test ratings of the session that straddles each user's cut: "
+           "about one session per user whatever the test fraction, so a larger test set dilutes it and "
+           "a smaller one concentrates it")
+    if abs(s - want) <= 0.005:
+        if word == right:
+            return Feedback(True, f"{right}: {want:.1%} against {reference:.1%}; {why}.")
+        return Feedback(False, f"the share is right ({want:.1%}), so it is {right} than {reference:.1%}, not "
+                               f"{word}: {why}.")
+    if abs(s - reference) <= 0.005:
+        return Feedback(False, "that is the reference split's share; count on THIS split (its train and test).")
+    if 1 < s <= 100 and abs(s / 100 - want) <= 0.005:
+        return Feedback(False, f"give the share as a fraction ({want:.3f}), not a percentage.")
+    if abs(s - (1 - want)) <= 0.005:
+        return Feedback(False, "that is the share of the OTHER test ratings (on days the user did not "
+                               "rate in training).")
+    if abs(s - _same_day_share(train, test, by_user=False)) <= 0.005:
+        return Feedback(False, "a day offset belongs to a (user, day) pair: count a test rating only if the "
+                               "SAME user rated in training on that day.")
+    return Feedback(False, "recount the share: for each test rating, is its (user, day) among train's "
+                           "(user, day) pairs? (day = time // 86,400)")
+
+
 # ----------------------------------------------------------------------------- exercise 09.3
 
 @_quiet
@@ -179,7 +227,7 @@ def confidence_weight(answer, noise_sd: float, clean_sd: float = 0.8) -> Feedbac
 
     Diagnosed: standard deviations instead of variances, the clean part left out of the noisy
     rating's variance, the ratio upside down (or not inverted), the clean scale left out, the
-    square root of the weight, and a rounded answer."""
+    square root of the weight, and an answer rounded below three significant figures."""
     s = _star_scale(noise_sd, "noise_sd")
     c0 = _star_scale(clean_sd, "clean_sd")
     a, fb = _start(answer, (), "c", nan_hint="the variances are > 0, so no 0/0 should occur.")
@@ -187,7 +235,7 @@ def confidence_weight(answer, noise_sd: float, clean_sd: float = 0.8) -> Feedbac
         return fb
     a = float(a)
     want = 1 / (1 + s ** 2 / c0 ** 2)
-    close = lambda v: np.isclose(a, v, rtol=1e-4)     # noqa: E731
+    close = lambda v: np.isclose(a, v, rtol=2e-3)     # noqa: E731    three significant figures
     if close(want):
         return Feedback(True, f"c = 1 / (1 + {s:g}^2 / {c0:g}^2) = {want:.4f}: such a rating counts "
                               f"like {want:.2f} of a clean one, the ratio of their error variances.")
@@ -207,7 +255,7 @@ def confidence_weight(answer, noise_sd: float, clean_sd: float = 0.8) -> Feedbac
         if close(value):
             return Feedback(False, message)
     if np.isclose(a, want, rtol=0.02):
-        return Feedback(False, f"close: give three significant figures or more ({want:.4f}...).")
+        return Feedback(False, f"close, but rounded too far: give three significant figures ({want:.3g}).")
     return Feedback(False, f"a rating's weight is proportional to 1 / (its error variance); "
                            f"the clean one's is {c0:g}^2, the noisy one's {c0:g}^2 + {s:g}^2.")
 
