@@ -5,15 +5,22 @@
 
 Both fit the committed synthetic play counts' 80/20 split (seed 0, the split of notebooks 07 and
 10) on ONE thread, with the same settings: rank 64 and otherwise mfedu's defaults (learning rate,
-lambda, epochs). Both draw (u, i) uniformly over the training pairs and j uniformly over the items
-the user has not played, and both add an item bias: `implicit` keeps it as an extra factor column
-(its ``factors`` latent columns plus one), mfedu in ``bi``. The update rules are the same
-(LearnBPR, lambda applied at every step); they differ in the order of the steps: `implicit` runs
-them one at a time in C++ (float32 by default; float64 is timed too), mfedu in mini-batches of
-``batch_size`` in numpy (float64). Printed: precision@10, NDCG@10, AUC and the fit time of each,
-the fit-time ratio (interleaved repeats, median and range) and popularity and implicit ALS for
-scale, and `implicit`'s BPR again with its learning rate and regularisation tuned on validation
-(so its score is not an artefact of mfedu's settings). Target (issue 17): mfedu's precision@10 at least `implicit`'s, at <= 3x its fit time.
+lambda, epochs). Both draw (u, i) uniformly over the training pairs and add an item bias
+(`implicit` keeps it as an extra factor column: its ``factors`` latent columns plus one; mfedu in
+``bi``), and their update rules are the same (LearnBPR, lambda applied at every step). They
+differ in three ways, so equal settings are not the same method:
+- the negatives: mfedu's default draws j uniformly over the items (Rendle et al.'s LearnBPR) and
+  draws again when j is one of u's; `implicit` 0.7 draws j from the training pairs, i.e. in
+  proportion to each item's number of users (mfedu's sampler="popularity"), and SKIPS a draw that
+  hits one of u's items (about 28 % of its draws here: fewer updates per epoch);
+- the start: `implicit` uniform(-0.5, 0.5) / factors (sd about 0.0045), mfedu N(0, 0.1^2);
+- the order: `implicit` runs the steps one at a time in C++ (float32 by default; float64 is
+  timed too), mfedu in mini-batches of ``batch_size`` in numpy (float64).
+So the table also fits mfedu with sampler="popularity" and init_std 0.005 at the same settings:
+the like-with-like row for `implicit`'s method. Printed: precision@10, NDCG@10, AUC and the fit
+time of each, the fit-time ratio (interleaved repeats, median and range), popularity and implicit
+ALS for scale, and `implicit`'s BPR again with its learning rate and regularisation tuned on
+validation. Target (issue 17): mfedu's precision@10 at least `implicit`'s, at <= 3x its fit time.
 The optional comparison library is in benchmarks/requirements.txt.
 """
 from __future__ import annotations
@@ -85,6 +92,8 @@ def main(repeats: int, tune: bool) -> None:
           f"(epochs {m.history['seconds'][-1]:.2f} s; the rest is the per-epoch loss and AUC)")
     seeds = [scores(bpr.bpr(train, rank=RANK, seed=s), test, train) for s in (1, 2)]
     print(f"  other seeds: {seeds[0]} | {seeds[1]}")
+    like = bpr.bpr(train, rank=RANK, sampler="popularity", init_std=0.005)
+    print(f"mfedu bpr, implicit's negatives and start (sampler='popularity', init_std=0.005): {scores(like, test, train)}")
     if implicit is None:
         return
     assert th.Y.shape[1] == RANK + 1, th.Y.shape          # its latent columns plus the bias column

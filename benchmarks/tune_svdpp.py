@@ -18,12 +18,12 @@ Output of the run that chose the defaults (2026-12-03, 36 settings):
     0.0003 of it, each gap below one paired SE (0.0003-0.0009): the surface is flat there;
     the best with lam_z = 3 is 0.0018 behind, the best with lam = 0.25 0.0022.
 
-Output of the --time run that chose timesvdpp's defaults (2026-12-03, 54 settings; run before
-time_effects counted calendar days, when each planted session could straddle two model days:
-re-run it to re-check lam_day):
-    best: n_bins 6, lam_bin 25, lam_alpha 500, lam_day 10, 12 epochs, validation 0.9478
-    the next three are within 0.0007 (paired SE 0.0003-0.0004); every n_bins = 30 setting is at
-    least 0.002 behind, and lam_day (3 or 30 instead of 10) moves it most: +0.006 to +0.009.
+Output of the --time run that chose timesvdpp's defaults (2026-12-03, 54 settings; re-run the
+same day after time_effects moved to calendar days: the same defaults win):
+    best: n_bins 6, lam_bin 25, lam_alpha 500, lam_day 10, 12 epochs, validation 0.9415 (0.9478
+    before the calendar-day fix); the next three are within 0.0008 (paired SE 0.0003-0.0004);
+    every n_bins = 30 setting is at least 0.0023 behind, and lam_day (3 or 30 instead of 10)
+    moves it most: +0.0045 to +0.0056 at the best bins and drift penalties.
 """
 from __future__ import annotations
 

@@ -35,7 +35,11 @@ from the items u has not interacted with: uniformly (``sampler="uniform"``, Rend
 proportion to each item's number of training users (``"popularity"``: the negatives a popular
 item meets as often as it is a positive, so a model cannot win pairs by popularity alone).
 Rejected draws (j in I_u^+) are drawn again. One epoch draws as many triples as there are
-training pairs.
+training pairs. This two-stage draw is not uniform over D_S: a triple of user u has probability
+1 / (|S| (n - n_u)), S the training pairs, so SGD weighs each user by n_u where BPR-Opt's sum over
+D_S weighs it by n_u (n - n_u) (the same to within (n - n_min) / (n - n_max), 1.5 on the synthetic
+plays). (The `implicit` library draws j from the training pairs, as "popularity" does, and skips
+a draw that hits one of u's items instead of drawing again.)
 
 Batching (``bpr_epoch``): a triple reaches x_u, y_i and y_j only, but triples that share a user
 or an item do not commute, and an epoch's triples are drawn at random, so mfedu applies them in
@@ -43,8 +47,10 @@ mini-batches of ``batch_size``: every triple of a batch computes its step from t
 start of the batch, and the steps are added (a triple met twice in a batch counts twice). With
 batch_size = 1 this is the sequential LearnBPR above; for larger batches it is a gradient step on
 the sum of the batch's terms (3), the semantics of the readable reference ``bpr_epoch_loop``,
-which ``bpr_epoch`` equals to rounding for every batch size. At the default batch size a user
-appears in a batch about batch_size / m times, so a batch is a small step for each parameter.
+which ``bpr_epoch`` equals to rounding for every batch size. User u appears in a batch about
+batch_size n_u / |S| times (|S| the training pairs): about once for the average user of the
+synthetic plays at the default 1,024, about 7 times for the busiest, so each parameter takes a
+few steps at once at most.
 """
 from __future__ import annotations
 
@@ -77,9 +83,11 @@ class BPRResult(FitResult):
     of AUC_SAMPLES triples (u, i, j) with x̂_uij > 0 (a tie counts 1/2), drawn once per fit
     (``sampled_auc``; "test" is empty without a test set). ``history["loss"]`` is the mean of (3)
     over the same training triples; the RMSE columns are NaN (there are no ratings to predict).
+    ``eval_triples``: {"train": (u, i, j), "test": (u, i, j) or None}, those triples.
     """
 
     auc: dict = field(default_factory=lambda: {"train": [], "test": []})
+    eval_triples: dict = field(default_factory=dict)
 
 
 # ----------------------------------------------------------------------------- one triple
@@ -497,6 +505,7 @@ def bpr(train: Ratings, rank: int = 64, lam: float = 0.03, lr: float = 0.01, n_e
         "method": "BPR", "rank": rank, "lam": lam, "lam_convention": "per triple: lam / 2 on each parameter a triple touches",
         "lr": lr, "n_epochs": n_epochs, "sampler": sampler, "seed": seed, "item_bias": item_bias,
         "batch_size": batch_size, "init_std": init_std})
+    model.eval_triples = {"train": on_train, "test": on_test}
     seconds = 0.0
     for _ in range(n_epochs):
         start = time.perf_counter()

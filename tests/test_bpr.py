@@ -396,7 +396,7 @@ def few_plays(plays):
 
 def test_trainer_learns_to_rank(few_plays):
     train, test = few_plays
-    model = bpr(train, rank=8, n_epochs=6, test=test)
+    model = bpr(train, rank=8, n_epochs=6, lr=0.05, test=test)
     h = model.history
     assert isinstance(model, BPRResult) and len(h["loss"]) == 6
     assert h["loss"][-1] < 0.8 * h["loss"][0]
@@ -462,6 +462,8 @@ def test_the_trainers_record_is_bpr_loss_and_sampled_auc_on_its_triples(few_play
         on_train = sample_triples(train, bpr_module.AUC_SAMPLES, "uniform", rng)
         on_test = sample_triples(test, bpr_module.AUC_SAMPLES, "uniform", rng, exclude=train)
         lam = model.params["lam"]
+        for name, drawn in (("train", on_train), ("test", on_test)):
+            assert all(np.array_equal(a, b) for a, b in zip(model.eval_triples[name], drawn)), name
         assert model.history["loss"][-1] == pytest.approx(bpr_loss(on_train, model.X, model.Y, lam, model.bi), rel=1e-12)
         assert model.auc["train"][-1] == pytest.approx(sampled_auc(model, on_train), abs=1e-15)
         assert model.auc["test"][-1] == pytest.approx(sampled_auc(model, on_test), abs=1e-15)

@@ -51,6 +51,7 @@ NOTEBOOKS = [
     "06_explicit_als.ipynb",
     "07_implicit_als.ipynb",
     "09_advanced_mf.ipynb",
+    "10_bpr.ipynb",
 ]
 
 CHROMIUM = Path(os.environ.get("MFEDU_CHROMIUM", "/usr/bin/chromium"))

@@ -20,6 +20,7 @@ from mfedu import checks
 from mfedu.advanced import implicit_matrix, svdpp_gradients
 from mfedu.als import als_explicit, fold_in, user_step
 from mfedu.als_implicit import user_step as implicit_step
+from mfedu.bpr import bpr as _bpr, sample_triples as _sample_triples, sigmoid as _sigmoid
 from mfedu.checks import Feedback
 from mfedu.data import Ratings, load_synthetic, toy
 from mfedu.loss import gradients, mf_loss
@@ -37,6 +38,9 @@ U_B, S_B, VT_B = np.linalg.svd(B, full_matrices=False)
 X, Y = RNG.normal(size=(6, 2)), RNG.normal(size=(6, 2))
 BU, BI = np.linspace(-0.5, 0.5, 6), np.linspace(0.3, -0.3, 6)
 MODEL = als_explicit(TOY, rank=2, lam=0.1, biased=True, weighted=True)
+X_EX10, YI_EX10, YJ_EX10 = np.array([0.5, -1.0]), np.array([1.0, 0.2]), np.array([-0.3, 0.4])
+BPR10 = _bpr(TOY, rank=2, n_epochs=20, lr=0.5, lam=0.0, seed=0)
+TRIPLES10 = _sample_triples(TOY, 200, "uniform", seed=1)
 NEW = {0: 5.0, 2: 4.0, 5: 1.0}
 Y_IMPLICIT = RNG.normal(size=(30, 4))
 SYN = load_synthetic()
@@ -119,6 +123,12 @@ PROBLEMS = {
                    svdpp_gradients(TOY, N_TOY, X, Y, Z_TOY, 3.0, BU, BI, 0.0, 0.5)["Z"][2]),
     "day_offsets_time_split": (dict(train=TR09, test=TE09), ("b", 0.5)),
     "confidence_weight": (dict(noise_sd=2.0, clean_sd=0.8), 1 / (1 + 4 / 0.64)),
+    "easy_pair_signal": (dict(x_hat=5.0), 1 / (1 + np.exp(5.0))),
+    "bias_gradient": (dict(x_u=X_EX10, y_i=YI_EX10, y_j=YJ_EX10, b_i=0.3, b_j=-0.1, lam=0.05),
+                      _sigmoid(-(X_EX10 @ (YI_EX10 - YJ_EX10) + 0.4)) + 0.05 * -0.1),
+    "easy_share": (dict(model=BPR10, triples=TRIPLES10, threshold=0.1),
+                   float(np.mean(_sigmoid(-(np.sum(BPR10.X[TRIPLES10[0]] * (BPR10.Y[TRIPLES10[1]] - BPR10.Y[TRIPLES10[2]]), axis=1)
+                                           + BPR10.bi[TRIPLES10[1]] - BPR10.bi[TRIPLES10[2]])) < 0.1))),
     "saddle_directions": (dict(sigma_M={0.1: np.array([0.3, 0.2, 0.15, 0.05]), 0.2: np.array([0.31, 0.21, 0.14, 0.04])},
                                rank=3), [3, 2]),
 }
@@ -499,6 +509,13 @@ BAD_ARGUMENTS = [        # (check, changed arguments, exception, the message sta
      "test must have times"),
     ("confidence_weight", dict(noise_sd=0.0), ValueError, "noise_sd must be > 0"),
     ("confidence_weight", dict(clean_sd="0.8"), TypeError, "clean_sd must be a real number"),
+    ("easy_pair_signal", dict(x_hat="5"), TypeError, "x_hat must be a real number"),
+    ("bias_gradient", dict(y_j=np.ones(3)), ValueError, "x_u, y_i and y_j must have equal lengths"),
+    ("bias_gradient", dict(lam=-1.0), ValueError, "lam must be >= 0"),
+    ("bias_gradient", dict(b_j="0"), TypeError, "b_j must be a real number"),
+    ("easy_share", dict(model="m"), TypeError, "model must be a BPRResult"),
+    ("easy_share", dict(triples=[1, 2, 3]), TypeError, "triples must be a tuple"),
+    ("easy_share", dict(threshold=1.5), ValueError, "threshold must be"),
     ("saddle_directions", dict(sigma_M={}), ValueError, "sigma_M must hold at least one lam"),
     ("saddle_directions", dict(sigma_M={0.1: np.array([np.nan, 0.1])}), ValueError, "sigma_M[0.1] must contain only finite"),
     ("saddle_directions", dict(sigma_M={-0.1: np.array([0.3])}), ValueError, "sigma_M's keys (the lam values) must be > 0"),

@@ -97,3 +97,26 @@ def test_the_rule_matches_gradient_descent_on_one_bias():
         grows = abs(gaps[-1]) > abs(gaps[0])
         seen = "diverge" if grows else ("zigzag" if crosses else "monotone")
         assert seen == regime, (eta, seen, regime)
+
+
+def test_one_slip_that_also_fits_a_mistake_names_the_slip_too():
+    # 8e-3 called "zigzag": the pattern of h = 2 n_i, but also one misjudged rate (8e-3 > 2/h)
+    verdict(run(["monotone", "monotone", "zigzag", "zigzag", "zigzag"]), False,
+            "not 2 n_i = 240", "eta = 0.008", "-1.080", "\"diverge\"", "2/h = 0.00769")
+    # a pattern off in several rates names only the mistake
+    fb = run(["monotone"] * 5)
+    verdict(fb, False, "keep both")
+    assert "if your h was right" not in fb.message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (1 / 195, ["2 (n_u + lam)", "0.00513"]),                  # the worked answer passes
+    (0.005, ["close", "three significant figures"]),          # rounded to one figure: not "below the limit"
+    (0.0051, ["close", "three significant figures"]),
+    (0.0045, ["below the one-bias limit"]),
+    (1 / 390, ["1 / h"]),
+    (1 / 210, ["busiest ITEM"]),
+])
+def test_bias_step_limit_rounding_and_mistakes(answer, words):
+    fb = checks.bias_step_limit(answer, n_u=185, lam=10.0, n_i=200)
+    verdict(fb, answer == 1 / 195, *words)

@@ -1519,6 +1519,35 @@ check_spec("day_offsets_time_split", checks.day_offsets_time_split,
 check_spec("confidence_weight", checks.confidence_weight, correct(answer=lambda: 1 / (1 + 4 / 0.64), noise_sd=2.0,
                                                                    clean_sd=0.8),
            {"noise_sd": float_arg(2.0), "clean_sd": float_arg(0.8)})
+_X10, _YI10, _YJ10 = np.array([0.5, -1.0]), np.array([1.0, 0.2]), np.array([-0.3, 0.4])
+check_spec("easy_pair_signal", checks.easy_pair_signal, correct(answer=lambda: 1 / (1 + np.exp(5.0)), x_hat=5.0),
+           {"x_hat": float_arg(5.0)})
+check_spec("bias_gradient", checks.bias_gradient,
+           correct(answer=lambda: float(bpr.sigmoid(-(_X10 @ (_YI10 - _YJ10) + 0.4)) - 0.005), x_u=_X10, y_i=_YI10,
+                   y_j=_YJ10, b_i=0.3, b_j=-0.1, lam=0.05),
+           {"x_u": vector(_X10), "y_i": vector(_YI10), "y_j": vector(_YJ10), "b_i": float_arg(0.3),
+            "b_j": float_arg(-0.1), "lam": float_arg(0.05)})
+_BPR10 = {}
+
+
+def _bpr10():
+    if not _BPR10:
+        _BPR10["m"] = bpr.bpr(T, rank=2, n_epochs=5, lr=0.5, lam=0.0, seed=0)
+        _BPR10["t"] = bpr.sample_triples(T, 60, "uniform", seed=1)
+    return _BPR10["m"], _BPR10["t"]
+
+
+def _easy_share_answer():
+    m, (u, i, j) = _bpr10()
+    return float(np.mean(bpr.sigmoid(-(np.sum(m.X[u] * (m.Y[i] - m.Y[j]), axis=1) + m.bi[i] - m.bi[j])) < 0.1))
+
+
+check_spec("easy_share", checks.easy_share,
+           lambda: dict(answer=_easy_share_answer(), model=_bpr10()[0], triples=_bpr10()[1], threshold=0.1),
+           {"model": wrong_types() + [H("a FitResult", lambda: FitResult(_bpr10()[0].X, _bpr10()[0].Y), RAISE)],
+            "triples": wrong_types() + [H("2-tuple", lambda: _bpr10()[1][:2], RAISE),
+                                        H("ids out of range", lambda: (_bpr10()[1][0] + 100,) + _bpr10()[1][1:], RAISE)],
+            "threshold": float_arg(0.1)})
 _SIG05 = {0.1: np.array([0.3, 0.2, 0.15, 0.05]), 0.2: np.array([0.31, 0.21, 0.14, 0.04])}
 check_spec("saddle_directions", checks.saddle_directions, correct(answer=lambda: [3, 2], sigma_M=_SIG05, rank=3),
            {"sigma_M": wrong_types() + [

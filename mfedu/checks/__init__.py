@@ -6,7 +6,8 @@ a ``Feedback`` that displays as one or two sentences; ``bool(feedback)`` is True
 One module per part of the collection, all importable from here (``mfedu.checks.density``):
 ``svd`` (notebooks 00-02), ``mf`` (03-05: the loss, gradients, SGD), ``als`` (06: explicit
 ALS), ``implicit`` (07-07b: implicit ALS, CG, ranking metrics), ``spark`` (08: Spark),
-``advanced`` (09: SVD++, time effects, confidence weights); and the
+``advanced`` (09: SVD++, time effects, confidence weights), ``sgd_tuning`` (05b: tuning SGD),
+``bpr`` (10: BPR); and the
 conceptual exercises of ``start`` (00), ``evd`` (01), ``loss`` (03) and ``gradients`` (04).
 """
 from ._feedback import Feedback
@@ -22,3 +23,4 @@ from .loss import *        # noqa: F401,F403
 from .gradients import *   # noqa: F401,F403
 from .advanced import *    # noqa: F401,F403
 from .sgd_tuning import *  # noqa: F401,F403
+from .bpr import *         # noqa: F401,F403

@@ -91,8 +91,9 @@ def bias_step_limit(answer, n_u: int, lam: float, n_i: int | None = None) -> Fee
     for value, message in mistakes:
         if np.isclose(a, value, rtol=2e-3):
             return Feedback(False, message)
-    if np.isclose(a, want, rtol=0.01):
-        return Feedback(False, "close: give at least three significant figures.")
+    if np.isclose(a, want, rtol=0.03):      # 0.005 for 0.00513: rounded, not a different limit
+        return Feedback(False, f"close: give at least three significant figures (1 / (n_u + lam) "
+                               f"to three figures is not {a:.3g}).")
     if 0.6 * want < a < want:
         return Feedback(False, "that is below the one-bias limit, like section 5's limits for the whole "
                                "problem, which the busiest item and the user-item coupling set; this "
@@ -187,6 +188,11 @@ def step_regimes(answer, etas, n_ratings: int, lam: float) -> Feedback:
     ]
     for labels_of_mistake, message in mistakes:
         if labels == labels_of_mistake and labels_of_mistake != want:
+            off = [k for k, (a, w) in enumerate(zip(labels, want)) if a != w]
+            if len(off) == 1:     # one slip also fits this mistake: name the slip as well
+                e = etas[off[0]]
+                message += (f" (Or, if your h was right: for eta = {e:g} the factor 1 - eta h = "
+                            f"{1 - e * h:+.3f}, so \"{want[off[0]]}\"; 1/h = {1 / h:.3g}, 2/h = {2 / h:.3g}.)")
             return Feedback(False, read + message)
     j = next(k for k, (a, w) in enumerate(zip(labels, want)) if a != w)
     wrong = sum(a != w for a, w in zip(labels, want))
