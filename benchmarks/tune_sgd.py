@@ -1,7 +1,7 @@
-"""Validation search for the SGD and Adam settings of notebook 05, and for mfedu.sgd.sgd's defaults.
+"""Validation search for the SGD and Adam settings of notebook 05b, and for mfedu.sgd.sgd's defaults.
 
     python benchmarks/tune_sgd.py              # both searches (about 15 minutes on 2 busy shared cores)
-    python benchmarks/tune_sgd.py --dense      # only the dense set of notebook 05, sections 6-8
+    python benchmarks/tune_sgd.py --dense      # only the dense set of notebook 05b, sections 6a-8
     python benchmarks/tune_sgd.py --adam       # only its Adam + L2 and AdamW searches (SGD's rank 4)
     python benchmarks/tune_sgd.py --defaults   # only sgd()'s defaults, on the MovieLens-shaped set
 
@@ -16,7 +16,7 @@ best one, paired rating by rating, converted to RMSE units (divided by 2 x RMSE)
 settings within one SE of the best, the search takes the lowest rank, then the fewest epochs (the
 one-standard-error rule, Hastie, Tibshirani, Friedman 2009, section 7.10).
 
-Numbers, not pass/fail. Notebook 05 quotes the chosen settings (sections 5-7); if this search and
+Numbers, not pass/fail. Notebook 05b quotes the chosen settings (sections 6a-8); if this search and
 mfedu's defaults disagree, the output says so. Output of the run the notebook quotes:
 
     SGD (dense set)  rank 4, lam 0.1, lr 0.02, 36 epochs     test 0.9210 (baseline 0.9781, oracle 0.8586)

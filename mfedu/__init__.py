@@ -14,6 +14,7 @@ One module per idea, each meant to be read beside its notebook (notation: append
     als_implicit  confidence, user_step / cg_user_step / half_step (readable), implicit ALS
     advanced      SVD++ (implicit sums, the z-step) and timeSVD++ (time effects) (notebook 09)
     bpr           Bayesian Personalized Ranking: triples, LearnBPR steps (readable), mini-batch epochs (notebook 10)
+    evaluation    leave-k-out, repeat-and-summarise, grid and random search, beyond-accuracy metrics (notebook 11)
     _ridge        private: the batched ALS half-steps, tested equal to the readable ones
     spark         a quiet local Apache Spark session, ratings to a DataFrame, Spark's factors back
     plots         the collection's figure style;  widgets: the explorer panel

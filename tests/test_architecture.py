@@ -102,6 +102,15 @@ def test_the_bottom_layers_import_only_below_them():
         assert name.startswith("mfedu.checks") or not any(t.startswith("mfedu.checks") for t in targets)
 
 
+def test_evaluation_sits_on_top():
+    """mfedu.evaluation (notebook 11) uses the data, the results and the metrics; no module below
+    it imports it (the exercise checks may)."""
+    g = graph()
+    assert g["mfedu.evaluation"] <= {"mfedu._validate", "mfedu.data", "mfedu.metrics", "mfedu.result"}
+    assert not [name for name, targets in g.items()
+                if "mfedu.evaluation" in targets and not name.startswith("mfedu.checks")]
+
+
 def test_no_private_name_crosses_modules():
     crossings = []
     for name in module_names():
@@ -126,7 +135,7 @@ def test_tests_and_benchmarks_use_public_names_only():
                     offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.module} {bad}")
             elif isinstance(node, ast.Attribute) and node.attr.startswith("_") \
                     and not node.attr.startswith("__") and isinstance(node.value, ast.Name) \
-                    and node.value.id in {"mfedu", "advanced", "als", "als_implicit", "bpr", "sgd", "loss", "data",
+                    and node.value.id in {"mfedu", "advanced", "als", "als_implicit", "bpr", "evaluation", "sgd", "loss", "data",
                                           "metrics", "result", "synthetic", "svdrec", "linalg",
                                           "mspark", "checks", "plots", "widgets"}:
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} {node.value.id}.{node.attr}")

@@ -1,4 +1,6 @@
 """Notebook 10's self-checks: not attempted, correct, and each mistake they promise to recognise."""
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -47,6 +49,7 @@ def test_easy_pair_signal():
     verdict(checks10.easy_pair_signal(np.logaddexp(0, -5.0), 5.0), False, "slope")
     verdict(checks10.easy_pair_signal(1.5, 5.0), False, "between 0 and 1")
     verdict(checks10.easy_pair_signal(0.3, 5.0), False, "sigma")
+    verdict(checks10.easy_pair_signal(0.0067, 5.0), True)   # two significant figures are enough
     verdict(checks10.easy_pair_signal(0.5, 0.0), True)   # a tie: 1/2 is right there
     big = checks10.easy_pair_signal(sigmoid(-10.0), 10.0)  # a tiny g: its fraction of a step is not "0.00%"
     verdict(big, True, "4.5e-05 of one")
@@ -108,6 +111,12 @@ def test_easy_share():
     if abs(no_bias - want) > 1e-3:
         verdict(checks10.easy_share(no_bias, MODEL, TRIPLES), False, "item biases")
     verdict(checks10.easy_share(100 * want, MODEL, TRIPLES), False, "percentage")
+    # two slips with the same share (as on notebook 10's triples, where both are 0): both are named
+    bi = np.zeros(PLAYS.shape[1])
+    bi[-1] = -10.0                                 # the last item, never played: the only easy negative
+    flat = dataclasses.replace(MODEL, X=np.zeros_like(MODEL.X), bi=bi)
+    assert 0 < worked_easy_share(flat, TRIPLES) < 1
+    verdict(checks10.easy_share(0.0, flat, TRIPLES), False, "two slips", "ordered wrong", "item biases")
     verdict(checks10.easy_share(1.7, MODEL, TRIPLES), False, "between 0 and 1")
 
 

@@ -33,6 +33,11 @@ def test_worked_answer_passes():
     verdict(run([[50], [3]]), True)          # a column is fine
 
 
+def test_success_message_does_not_claim_the_plain_shrink():
+    text = run(WORKED).message
+    assert "by about lam" not in text and "far more" in text    # weighted lam: not 03's plain "minus lam"
+
+
 def test_not_attempted():
     verdict(run(None), None, "replace None")
 

@@ -67,7 +67,7 @@ from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
 import mfedu.checks as checks
-from mfedu import advanced, als, als_implicit, bpr, data, linalg, loss, metrics, result, sgd, spark, svdrec, synthetic
+from mfedu import advanced, als, als_implicit, bpr, data, evaluation, linalg, loss, metrics, result, sgd, spark, svdrec, synthetic
 from mfedu.checks import Feedback
 from mfedu.data import Ratings, toy, train_test_split
 from mfedu.result import FitResult
@@ -1343,6 +1343,127 @@ add("bpr.bpr", bpr.bpr,
     documented=(FloatingPointError,), examples=100)
 
 
+
+# ---- mfedu.evaluation
+
+def _split_check(r, kw):
+    train, test = r
+    return None if len(train) + len(test) == len(kw["ratings"]) and len(test) else f"{len(train)} + {len(test)}"
+
+
+add("evaluation.leave_k_out", evaluation.leave_k_out, dict(ratings=T_TIMED, k=1, seed=0, order="random"), {
+    "ratings": ratings_arg(T_TIMED), "k": int_arg(1), "seed": int_arg(0),
+    "order": choice("random", ("random", "time"))}, check=_split_check, examples=80)
+
+
+def _summary_check(r, kw):
+    v = as_floats(kw["values"])
+    if v is None or v.ndim != 1 or np.max(np.abs(v)) > 1e300:
+        return None
+    return None if r.n == len(v) and finite_close(r.mean, np.mean(v)) and finite_close(r.sd, np.std(v, ddof=1)) \
+        else f"{r} for {v}"
+
+
+SUMMARY_VALUES = np.array([0.81, 0.84, 0.79, 0.83])
+add("evaluation.summarise", evaluation.summarise, dict(values=SUMMARY_VALUES), {
+    "values": vector(SUMMARY_VALUES, aligned=False) + [H("one value", lambda: [0.8], RAISE)]},
+    check=_summary_check, examples=80)
+
+
+def _seed_score(seed):
+    return 0.8 + 0.01 * seed
+
+
+def returning(value):
+    """A score callable that returns ``value`` whatever it is given."""
+    return lambda *args: value
+
+
+SCORE_HOSTILES = callable_arg() + [
+    H("returns a str", lambda: returning("0.8"), RAISE), H("returns None", lambda: returning(None), RAISE),
+    H("returns a list", lambda: returning([0.8]), RAISE), H("returns complex", lambda: returning(1j), RAISE),
+    H("returns True", lambda: returning(True), RAISE), H("returns 1e308", lambda: returning(1e308), ANY),
+    H("returns np.float32", lambda: returning(np.float32(0.5)), ANY),
+    H("returns a 0-d array", lambda: returning(np.array(0.5)), ANY)]
+add("evaluation.repeat", evaluation.repeat, dict(score=_seed_score, seeds=[0, 1, 2]), {
+    "score": SCORE_HOSTILES + [H("returns NaN", lambda: returning(float("nan")), RAISE),
+                               H("returns inf", lambda: returning(float("inf")), RAISE)],
+    "seeds": wrong_types() + [
+        H("range", lambda: range(3), SAME, lambda: [0, 1, 2]), H("tuple", lambda: (0, 1, 2), SAME, lambda: [0, 1, 2]),
+        H("int64 array", lambda: np.arange(3), SAME, lambda: [0, 1, 2]),
+        H("uint8 array", lambda: np.arange(3, dtype=np.uint8), SAME, lambda: [0, 1, 2]),
+        H("one seed", lambda: [0], RAISE), H("empty", lambda: [], RAISE), H("an int", lambda: 3, RAISE),
+        H("floats", lambda: [0.0, 1.0], RAISE), H("NaN", lambda: [0, float("nan")], RAISE),
+        H("2-D array", lambda: np.arange(4).reshape(2, 2), RAISE), H("huge seeds", lambda: [2**64, -2**63], ANY)]},
+    check=lambda r, kw: None if r.n >= 2 else f"{r}", examples=80)
+
+
+def _params_score(params):
+    return -(params["a"] - 1) ** 2 + params["b"]
+
+
+GRID = {"a": [0, 1, 2], "b": [0.5, 1.0]}
+PARAM_HOSTILES = wrong_types() + [
+    H("empty dict", dict, RAISE), H("int name", lambda: {0: [1, 2]}, RAISE),
+    H("list of pairs", lambda: list(GRID.items()), RAISE)]
+add("evaluation.grid_search", evaluation.grid_search, dict(score=_params_score, grid=GRID, minimise=False), {
+    "score": SCORE_HOSTILES + [H("returns NaN", lambda: returning(float("nan")), RAISE)],
+    "grid": PARAM_HOSTILES + [
+        H("arrays", lambda: {k: np.array(v) for k, v in GRID.items()}, SAME, lambda: dict(GRID)),
+        H("tuples", lambda: {k: tuple(v) for k, v in GRID.items()}, SAME, lambda: dict(GRID)),
+        H("an empty list", lambda: {"a": [], "b": [1.0]}, RAISE), H("a scalar", lambda: {"a": 1, "b": [1.0]}, RAISE),
+        H("a str", lambda: {"a": "012", "b": [1.0]}, RAISE), H("a 2-D array", lambda: {"a": np.ones((2, 2)), "b": [1.0]}, RAISE),
+        H("an extra name", lambda: {**GRID, "c": [1]}, ANY)],
+    "minimise": bool_arg(False)},
+    check=lambda r, kw: None if r.best_score == np.nanmax([s for _, s in r.trials]) or kw["minimise"] else f"{r}",
+    nonfinite_ok=("trials",), examples=80)
+
+SPACE = {"a": ("int", 0, 2), "b": ("log", 0.5, 1.0), "c": ["x", "y"]}
+add("evaluation.random_search", evaluation.random_search, dict(score=_params_score, space=SPACE, n_trials=5, seed=0, minimise=False), {
+    "score": SCORE_HOSTILES,
+    "space": PARAM_HOSTILES + [
+        H("choices as an array", lambda: {**SPACE, "c": np.array(["x", "y"])}, SAME, lambda: dict(SPACE)),
+        H("a tuple of choices", lambda: {**SPACE, "c": ("x", "y")}, RAISE),
+        H("unknown distribution", lambda: {**SPACE, "b": ("normal", 0.0, 1.0)}, RAISE),
+        H("lo > hi", lambda: {**SPACE, "b": ("uniform", 2.0, 1.0)}, RAISE),
+        H("log lo 0", lambda: {**SPACE, "b": ("log", 0.0, 1.0)}, RAISE),
+        H("log lo -1", lambda: {**SPACE, "b": ("log", -1.0, 1.0)}, RAISE),
+        H("NaN bound", lambda: {**SPACE, "b": ("uniform", float("nan"), 1.0)}, RAISE),
+        H("inf bound", lambda: {**SPACE, "b": ("uniform", 0.0, float("inf"))}, RAISE),
+        H("float int bounds", lambda: {**SPACE, "a": ("int", 0.0, 2.0)}, RAISE),
+        H("int bound 2**64", lambda: {**SPACE, "a": ("int", 0, 2**64)}, RAISE),
+        H("two-tuple", lambda: {**SPACE, "b": ("log", 1.0)}, RAISE),
+        H("widest floats", lambda: {**SPACE, "b": ("uniform", -1.7976931348623157e308, 1.7976931348623157e308)}, ANY),
+        H("widest log", lambda: {**SPACE, "b": ("log", 5e-324, 1.7976931348623157e308)}, ANY),
+        H("widest ints", lambda: {**SPACE, "a": ("int", -2**63, 2**63 - 1)}, ANY),
+        H("lo = hi", lambda: {**SPACE, "b": ("uniform", 1.0, 1.0)}, ANY),
+        H("empty choices", lambda: {**SPACE, "c": []}, RAISE)],
+    "n_trials": int_arg(5, huge=False), "seed": int_arg(0), "minimise": bool_arg(False)},
+    check=lambda r, kw: None if len(r.trials) == int(kw["n_trials"]) else f"{len(r.trials)} trials", examples=100)
+
+
+BEYOND_RANGES = {"coverage": 1.0, "gini": 1.0, "novelty": np.log2(6) + 1e-12, "ild": 2.0 + 1e-12}   # [0, max]
+
+
+def _beyond_check(f):
+    def check(r, kw):
+        values = r if isinstance(r, dict) else {f: r}
+        bad = {k: v for k, v in values.items() if not 0.0 <= v <= BEYOND_RANGES[k] and not (k == "ild" and np.isnan(v))}
+        return f"{bad} outside [0, max]" if bad else None
+    return check
+
+
+BEYOND = dict(model=model_arg(model), train=ratings_arg(TRAIN), k=int_arg(3),
+              users=ids(USERS3, 6, optional=True, aligned=False))
+for _f, _key in (("catalogue_coverage", "coverage"), ("novelty", "novelty"), ("gini_of_recommendations", "gini")):
+    add(f"evaluation.{_f}", getattr(evaluation, _f), lambda: dict(model=model(), train=TRAIN, k=3, users=None),
+        BEYOND, check=_beyond_check(_key), examples=60)
+for _f, _key in (("intra_list_diversity", "ild"), ("beyond_accuracy", None)):
+    add(f"evaluation.{_f}", getattr(evaluation, _f),
+        lambda: dict(model=model(), train=TRAIN, k=3, users=None, item_vectors=None),
+        dict(BEYOND, item_vectors=matrix(Y6, optional=True)), check=_beyond_check(_key),
+        nonfinite_ok=("['ild']",), examples=80)
+
 # ---- mfedu.spark (only to_fit_result: everything else starts or needs a JVM)
 
 
@@ -1680,6 +1801,8 @@ NOT_FUZZED = {
     "advanced.TimeSVDppResult": "built by timesvdpp (its methods are fuzzed below)",
     "bpr.BPRResult": "a FitResult built by bpr (FitResult's methods are fuzzed)",
     "checks.Feedback": "a plain result container",
+    "evaluation.Summary": "a plain result container (summarise and repeat are fuzzed)",
+    "evaluation.SearchResult": "a plain result container (grid_search and random_search are fuzzed)",
 }
 
 
@@ -1962,7 +2085,7 @@ def test_one_hostile_argument(spec):
 
 
 FUZZED_MODULES = ("data", "synthetic", "linalg", "svdrec", "loss", "result", "metrics", "sgd", "als",
-                  "als_implicit", "advanced", "bpr", "spark", "widgets", "checks")
+                  "als_implicit", "advanced", "bpr", "evaluation", "spark", "widgets", "checks")
 
 
 def test_every_public_callable_is_fuzzed():

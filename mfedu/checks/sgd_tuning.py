@@ -59,12 +59,13 @@ def saddle_directions(answer, sigma_M, rank: int) -> Feedback:
     if np.array_equal(a, want):
         above = [int(np.sum(s > lam)) for lam, s in zip(lams, sigmas)]
         parts = [f"at lam = {lam:g}, {n} singular values of M exceed lam, so {int(w)} of the {rank} strengths can grow"
-                 + (" (all of them: the penalty only shrinks each one, by about lam, as 03's (7) does)" if w == rank else
+                 + (" (all of them: the penalty only shrinks each one, and by far more than lam here: unlike "
+                    "03's fully observed (7), the weighted lam is multiplied by the rating counts)" if w == rank else
                     f" ({rank - int(w)} stay switched off)")
                  for lam, n, w in zip(lams, above, want)]
         return Feedback(True, "; ".join(parts) + ". A penalty switches a direction off only once lam passes its "
                               "sigma_j(M): to switch the noise off it must pass the noise's edge, and then it "
-                              "shrinks the signal's strengths by as much.")
+                              "shrinks the signal's strengths too.")
     if not np.all(a == np.round(a)) or np.any(a < 0):
         return Feedback(False, "a count of directions is a whole number >= 0.")
     uncapped = _counts(lams, sigmas, rank, cap=False)
