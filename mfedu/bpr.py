@@ -234,7 +234,7 @@ def bpr_loss(triples, X, Y, lam: float, b=None) -> float:
     """The mean of (3) over ``triples`` (u, i, j): -ln sigma(x̂_uij) plus lam/2 times the squared
     norms of the parameters the triple touches (x_u, y_i, y_j and, with item biases ``b``, b_i, b_j)."""
     X, Y, b, (u, i, j), lam = _check_params(triples, X, Y, b, lam)
-    loss = _bpr_loss(X, Y, b, u, i, j, lam)
+    loss = _loss_and_auc(X, Y, b, u, i, j, lam)[0]
     if not np.isfinite(loss):
         raise NotFiniteError("the loss overflowed to inf: X, Y, b or lam are too large for float64 arithmetic")
     return loss
@@ -284,20 +284,9 @@ def _check_params(triples, X, Y, b, lam):
     return X, Y, b, _check_triples(triples, len(X), len(Y)), check_float(lam, "lam", low=0.0)
 
 
-def _bpr_loss(X, Y, b, u, i, j, lam):
-    with np.errstate(over="ignore", invalid="ignore"):
-        d = np.einsum("tk,tk->t", X[u], Y[i] - Y[j])
-        sq = (X[u] ** 2).sum(1) + (Y[i] ** 2).sum(1) + (Y[j] ** 2).sum(1)
-        if b is not None:
-            d = d + b[i] - b[j]
-            sq = sq + b[i] ** 2 + b[j] ** 2
-        # -ln sigma(d) = ln(1 + e^-d) = logaddexp(0, -d), without overflow
-        return float(np.mean(np.logaddexp(0.0, -d) + 0.5 * lam * sq))
-
-
 def _loss_and_auc(X, Y, b, u, i, j, lam):
-    """The trainer's per-epoch record from one pass over the triples: ``bpr_loss`` (None if lam is
-    None) and ``sampled_auc`` (tested equal to both)."""
+    """The mean of (3) over the triples (None if lam is None: ``bpr_loss`` and the trainer's history
+    both come from here) and the share of them ordered right (``sampled_auc``, tested equal)."""
     with np.errstate(over="ignore", invalid="ignore"):
         x_u, y_i, y_j = X[u], Y[i], Y[j]
         d = np.einsum("tk,tk->t", x_u, y_i) - np.einsum("tk,tk->t", x_u, y_j)

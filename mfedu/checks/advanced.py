@@ -176,16 +176,7 @@ def day_offsets_time_split(answer, train: Ratings, test: Ratings, reference: flo
     if abs(s - want) <= 0.005:
         return Feedback(True, f"(b): only the {want:.1%} of test ratings made on a day their user also "
                               "rated in training get a b_{u,t}; the other ratings get 0 from it.")
-    if 1 < s <= 100 and abs(s / 100 - want) <= 0.005:
-        return Feedback(False, f"right letter; give the share as a fraction ({want:.3f}), not a percentage.")
-    if abs(s - (1 - want)) <= 0.005:
-        return Feedback(False, "right letter; that is the share of the OTHER test ratings (on days the "
-                               "user did not rate in training).")
-    if abs(s - _same_day_share(train, test, by_user=False)) <= 0.005:
-        return Feedback(False, "right letter; but a day offset belongs to a (user, day) pair: count a test "
-                               "rating only if the SAME user rated in training on that day.")
-    return Feedback(False, "right letter; recount the share: for each test rating, is its (user, day) "
-                           "among train's (user, day) pairs? (day = time // 86,400)")
+    return _share_slip(s, want, train, test, "right letter; ")
 
 
 def _direction_feedback(word, share, want, reference, train, test) -> Feedback:
@@ -205,16 +196,22 @@ def _direction_feedback(word, share, want, reference, train, test) -> Feedback:
                                f"{word}: {why}.")
     if abs(s - reference) <= 0.005:
         return Feedback(False, "that is the reference split's share; count on THIS split (its train and test).")
+    return _share_slip(s, want, train, test, "")
+
+
+def _share_slip(s, want, train, test, prefix) -> Feedback:
+    """Exercise 09.2's wrong shares, for both forms: a percentage, the complement, days counted
+    without their user, or else a recount hint (``prefix``: what was right before the share)."""
     if 1 < s <= 100 and abs(s / 100 - want) <= 0.005:
-        return Feedback(False, f"give the share as a fraction ({want:.3f}), not a percentage.")
-    if abs(s - (1 - want)) <= 0.005:
-        return Feedback(False, "that is the share of the OTHER test ratings (on days the user did not "
-                               "rate in training).")
-    if abs(s - _same_day_share(train, test, by_user=False)) <= 0.005:
-        return Feedback(False, "a day offset belongs to a (user, day) pair: count a test rating only if the "
-                               "SAME user rated in training on that day.")
-    return Feedback(False, "recount the share: for each test rating, is its (user, day) among train's "
-                           "(user, day) pairs? (day = time // 86,400)")
+        slip = f"give the share as a fraction ({want:.3f}), not a percentage."
+    elif abs(s - (1 - want)) <= 0.005:
+        slip = "that is the share of the OTHER test ratings (on days the user did not rate in training)."
+    elif abs(s - _same_day_share(train, test, by_user=False)) <= 0.005:
+        slip = ("a day offset belongs to a (user, day) pair: count a test rating only if the SAME user "
+                "rated in training on that day.")
+    else:
+        slip = "recount the share: for each test rating, is its (user, day) among train's (user, day) pairs? (day = time // 86,400)"
+    return Feedback(False, prefix + slip)
 
 
 # ----------------------------------------------------------------------------- exercise 09.3
