@@ -43,7 +43,7 @@ from mfedu.sgd import DivergenceError, adam, sgd
 from mfedu.synthetic import make_synthetic
 
 N_EPOCHS = 40
-DENSE = dict(seed=1, n_users=400, n_items=150, n_ratings=30_000)   # notebook 05, section 6
+DENSE = dict(seed=1, n_users=400, n_items=150, n_ratings=30_000)   # notebook 05b's dense set
 
 
 def baseline_rmse(train, test, lam=10.0, sweeps=10):
@@ -157,7 +157,7 @@ def defaults():
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dense", action="store_true", help="only the dense set of notebook 05")
+    parser.add_argument("--dense", action="store_true", help="only the dense set of notebook 05b")
     parser.add_argument("--adam", action="store_true", help="only the Adam searches of the dense set")
     parser.add_argument("--defaults", action="store_true", help="only sgd()'s defaults")
     args = parser.parse_args()

@@ -357,6 +357,8 @@ def bpr_epoch(triples, X, Y, lr: float, lam: float, b=None, batch_size: int = 1)
     Xa = np.column_stack([X, np.ones(len(X))]) if has_b else X.copy()
     Ya = np.column_stack([Y, b]) if has_b else Y.copy()
     m, n = len(Xa), len(Ya)
+    if max(m, n) < 2**31:   # int32 ids: what the sparse matrices below store, so no batch converts its own
+        u_all, i_all, j_all = (a.astype(np.int32) for a in (u_all, i_all, j_all))
     for start in range(0, len(u_all), batch_size):
         u, i, j = u_all[start:start + batch_size], i_all[start:start + batch_size], j_all[start:start + batch_size]
         _bpr_batch(Xa, Ya, u, i, j, lr, lam, m, n)
@@ -392,7 +394,7 @@ def _bpr_batch(Xa, Ya, u, i, j, lr, lam, m, n):
 @functools.lru_cache(maxsize=4)
 def _unit_columns(t):
     """The data and column pointers of a sparse matrix with one 1 per column (read-only, shared)."""
-    ones, cols = np.ones(t), np.arange(t + 1)
+    ones, cols = np.ones(t), np.arange(t + 1, dtype=np.int32)
     ones.flags.writeable = cols.flags.writeable = False
     return ones, cols
 

@@ -18,6 +18,13 @@ With a budget of N trials, random search tries N distinct values of every parame
 grid tries only N^(1/d) of each of d; when few parameters matter, that wins (Bergstra & Bengio,
 "Random Search for Hyper-Parameter Optimization", JMLR 13, 2012).
 
+Missing not at random. Observed ratings are the cells people chose to rate, so the mean error
+over a test set drawn from them is not the mean error over all cells. With P_o the probability
+that cell o was observed (``mfedu.synthetic.Truth.rating_propensity`` knows it for the planted
+set; real data must estimate it), ``ips_mean`` weights each observed cell by 1 / P_o
+(Schnabel et al. 2016), ``snips_mean`` normalises the weights, and ``held_out_propensity``
+turns P into the probability of a cell being in a random test share.
+
 Beyond accuracy. For the top-k lists L_u = ``model.recommend(u, k, exclude=train)`` of a set
 of users U (default: every user with a training entry), with n items, m users, n_i the number
 of training users of item i and c_i the number of lists that contain item i:
@@ -287,6 +294,86 @@ def _search(score, candidates, minimise: bool) -> SearchResult:
     if best is None:
         raise ValueError(f"score gave no finite value in {len(trials)} trials (every run diverged?)")
     return SearchResult(dict(best), best_score, trials)
+
+
+# ----------------------------------------------------------------------------- missing not at random
+
+def held_out_propensity(propensity, test_fraction: float) -> np.ndarray:
+    """pi_ui = q P_ui / (1 - (1 - q) P_ui): the probability that cell (u, i) is in the test set,
+    given that it is not in the training set, when each cell is observed with probability P_ui
+    and a random share q = ``test_fraction`` of the observed entries is held out (notebook 11).
+
+    P(test) = q P_ui and P(not train) = 1 - (1 - q) P_ui; their ratio is pi_ui. For small P_ui
+    it is about q P_ui. Checks: propensity a vector or a matrix of probabilities in [0, 1];
+    test_fraction in (0, 1]. Returns an array of propensity's shape.
+    """
+    P = _probabilities(propensity, "propensity", allow_zero=True)
+    q = check_float(test_fraction, "test_fraction", low=0.0, low_open=True, high=1.0)
+    return np.minimum(q * P / (1.0 - (1.0 - q) * P), 1.0)    # (P = 1 can round to 1 + 2e-16)
+
+
+def ips_mean(values, propensity, n_total: int) -> float:
+    """The inverse-propensity (IPS) estimate of the mean of a per-cell quantity over n_total
+    cells, from the cells o that were observed, each with its probability P_o of being observed:
+
+        (1 / n_total) sum_o values_o / P_o
+
+    Unbiased when every P_o is the true probability and no cell has P = 0 (Schnabel et al.,
+    "Recommendations as Treatments", ICML 2016): a cell seen with probability 0.01 stands for
+    100 cells like it. The cost is variance: rare cells get large weights.
+    Checks: values finite, propensity in (0, 1], both 1-D of one length; n_total an int >= len(values).
+    """
+    v, P = _values_and_propensities(values, propensity)
+    n_total = check_int(n_total, "n_total", low=max(len(v), 1))
+    with np.errstate(over="ignore"):
+        estimate = float(np.sum(v / P) / n_total)
+    if not np.isfinite(estimate):
+        raise ValueError("values / propensity overflows float64: a propensity is too close to 0 "
+                         f"(smallest {P.min():.3g}) for values this large (largest |value| "
+                         f"{np.abs(v).max():.3g})")
+    return estimate
+
+
+def snips_mean(values, propensity) -> float:
+    """The self-normalised IPS estimate: sum_o (values_o / P_o) / sum_o (1 / P_o).
+
+    A weighted mean, so it stays inside the range of ``values`` and needs no n_total; it is
+    biased (slightly, for many cells) but usually has less variance than ``ips_mean`` when the
+    weights are uneven (a quarter less in notebook 11) (Swaminathan & Joachims 2015; Schnabel et al. 2016, section 3.4).
+    Checks: as ``ips_mean``.
+    """
+    v, P = _values_and_propensities(values, propensity)
+    w = P.min() / P                       # 1 / P rescaled into (0, 1]: no overflow, same ratio
+    with np.errstate(over="ignore", invalid="ignore"):
+        estimate = float(np.sum(w * v) / np.sum(w))
+    if not np.isfinite(estimate):
+        raise ValueError(f"values are too large to average in float64 (largest |value| {np.abs(v).max():.3g})")
+    return estimate
+
+
+def _probabilities(p, name: str, allow_zero: bool) -> np.ndarray:
+    """``p`` (a vector or a matrix) as float64 probabilities in [0, 1] ((0, 1] without allow_zero)."""
+    try:
+        two_d = np.ndim(p) == 2
+    except ValueError:                            # a ragged nested list: check_matrix names it
+        two_d = True
+    a = check_matrix(p, name) if two_d else check_vector(p, name)
+    ok = (a >= 0.0 if allow_zero else a > 0.0) & (a <= 1.0)
+    if not np.all(ok):
+        raise ValueError(f"{name} must hold probabilities in {'[0' if allow_zero else '(0'}, 1], "
+                         f"got {a[~ok].ravel()[0]}")
+    return a
+
+
+def _values_and_propensities(values, propensity) -> tuple[np.ndarray, np.ndarray]:
+    v = check_vector(values, "values")
+    if len(v) == 0:
+        raise ValueError("values must hold at least one observed cell, got none")
+    P = check_vector(propensity, "propensity")
+    P = _probabilities(P, "propensity", allow_zero=False)
+    if len(P) != len(v):
+        raise ValueError(f"propensity must hold one probability per value ({len(v)}), got {len(P)}")
+    return v, P
 
 
 # ----------------------------------------------------------------------------- beyond accuracy

@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 from scipy.special import ndtr
 
-from ._validate import check_folder, check_ids, check_int, check_scale, check_vector, format_bytes
+from ._validate import check_float, check_folder, check_ids, check_int, check_scale, check_vector, format_bytes
 from .data import SYNTHETIC_FILES, SYNTHETIC_ITEMS, Ratings, check_ratings, synthetic_dir
 from .loss import predict
 
@@ -113,6 +113,54 @@ class Truth:
         """RMSE of the oracle prediction E[r_ui] on ``ratings``: no method can expect to beat it."""
         ratings = check_ratings(ratings)
         return _rmse_of(ratings, self.expected_rating(ratings.users, ratings.items))
+
+    def rating_propensity(self, n_rated, pull: float = PULL_EXPLICIT) -> np.ndarray:
+        """P_ui, the probability that user u's draw of n_rated[u] items includes item i (m x n).
+
+        make_synthetic draws each user's n_u items without replacement with weights
+        w_ui = pop_i exp(pull (s*_ui - score_mean)) (``pull``: PULL_EXPLICIT for the ratings,
+        PULL_IMPLICIT for the plays), by keeping the n_u largest keys log w_ui + G_ui, G_ui
+        standard Gumbel. Replacing the n_u-th largest key by a fixed threshold tau_u gives
+
+            P_ui = P(log w_ui + G_ui > tau_u) = 1 - exp(-w_ui e^(-tau_u)),
+
+        with tau_u the value that makes sum_i P_ui = n_u (found by bisection). For n_u well
+        above 1 this is close to the exact inclusion probability (tests/test_evaluation.py
+        compares it with the share of 400 repeated draws). It is the propensity of Schnabel et
+        al. (2016): the chance that a cell is observed at all (notebook 11).
+
+        Checks: n_rated a vector of m ints in [0, n]; pull a float in [0, 100]; this Truth needs log_pop.
+        """
+        if self.log_pop is None:
+            raise ValueError("this Truth has no log_pop (it was built without popularities)")
+        m, n = len(self.bu), len(self.bi)
+        n_u = check_vector(n_rated, "n_rated", dtype=np.int64)
+        if len(n_u) != m or n_u.min(initial=0) < 0 or n_u.max(initial=0) > n:
+            raise ValueError(f"n_rated must hold one count in [0, n_items = {n}] for each of the "
+                             f"{m} users, got {len(n_u)} counts in [{n_u.min(initial=0)}, {n_u.max(initial=0)}]")
+        pull = check_float(pull, "pull", low=0.0, high=100.0)
+        log_w = self.log_pop[None, :] + pull * (self.score(np.arange(m), None) - self.score_mean)
+        lo = log_w.min(axis=1) - 50.0         # there every P_ui = 1 to float64: the row sums to n
+        hi = log_w.max(axis=1) + 50.0         # there every P_ui < e^-50: the row sums to < 1
+        with np.errstate(over="ignore"):      # e^(large) = inf gives P = 1, as it should
+            for _ in range(80):               # bisection; the bracket shrinks 2^80-fold
+                tau = 0.5 * (lo + hi)
+                too_many = -np.expm1(-np.exp(log_w - tau[:, None])).sum(axis=1) > n_u
+                lo, hi = np.where(too_many, tau, lo), np.where(too_many, hi, tau)
+            P = -np.expm1(-np.exp(log_w - (0.5 * (lo + hi))[:, None]))
+        P[n_u == 0] = 0.0                     # the edges are exact, not approximate
+        P[n_u == n] = 1.0
+        return P
+
+    def draw_stars(self, seed: int = 0) -> np.ndarray:
+        """Every user's star for every item (m x n ints 1..5), as if everyone had rated the whole
+        catalogue: r_ui = 1 + #{j : s*_ui + eps_ui > t_j}, with fresh noise eps_ui ~ N(0, sigma^2)
+        drawn by ``seed`` (the observed ratings' own noise is not reused). Notebook 11 scores
+        models on it over all cells: what no real data set can show."""
+        seed = check_int(seed, "seed", low=0)
+        S = self.score(np.arange(len(self.bu)), None)
+        z = S + self.sigma * np.random.default_rng(seed).normal(size=S.shape)
+        return 1 + np.searchsorted(self.thresholds, z, side="left")
 
 
 @dataclass(frozen=True, eq=False)

@@ -52,6 +52,7 @@ NOTEBOOKS = [
     "07_implicit_als.ipynb",
     "09_advanced_mf.ipynb",
     "10_bpr.ipynb",
+    "11_evaluation.ipynb",
 ]
 
 CHROMIUM = Path(os.environ.get("MFEDU_CHROMIUM", "/usr/bin/chromium"))

@@ -131,6 +131,10 @@ PROBLEMS = {
                                            + BPR10.bi[TRIPLES10[1]] - BPR10.bi[TRIPLES10[2]])) < 0.1))),
     "saddle_directions": (dict(sigma_M={0.1: np.array([0.3, 0.2, 0.15, 0.05]), 0.2: np.array([0.31, 0.21, 0.14, 0.04])},
                                rank=3), [3, 2]),
+    "grid_trials": (dict(d=2, n_values=4), 16),
+    "ips_expectation": (dict(errors=np.array([1.0, 2.0, 0.5]), propensity=np.array([0.5, 0.2, 0.9])), 3.5 / 3),
+    "paired_se": (dict(a=np.array([0.90, 0.91, 0.92]), b=np.array([0.93, 0.95, 0.94])),
+                  float(np.std([-0.03, -0.04, -0.02], ddof=1) / np.sqrt(3))),
 }
 
 
@@ -521,6 +525,14 @@ BAD_ARGUMENTS = [        # (check, changed arguments, exception, the message sta
     ("saddle_directions", dict(sigma_M={-0.1: np.array([0.3])}), ValueError, "sigma_M's keys (the lam values) must be > 0"),
     ("saddle_directions", dict(sigma_M="x"), TypeError, "sigma_M must be a dict"),
     ("saddle_directions", dict(rank=0), ValueError, "rank must be an int in [1,"),
+    ("grid_trials", dict(d=0), ValueError, "d must be"),
+    ("grid_trials", dict(n_values=2.5), TypeError, "n_values must be an int"),
+    ("ips_expectation", dict(errors=np.ones(13), propensity=np.full(13, 0.5)), ValueError, "errors must hold 1 to 12"),
+    ("ips_expectation", dict(propensity=np.array([0.5, 0.0, 0.9])), ValueError, "propensity must hold probabilities"),
+    ("ips_expectation", dict(propensity=np.array([0.5, 0.9])), ValueError, "propensity must"),
+    ("paired_se", dict(a=np.array([0.9]), b=np.array([0.93])), ValueError, "a and b must hold at least 2"),
+    ("paired_se", dict(b=np.array([0.9, 0.8])), ValueError, "b must"),
+    ("paired_se", dict(a="x"), TypeError, "a must"),
 ]
 
 

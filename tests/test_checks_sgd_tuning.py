@@ -51,6 +51,7 @@ def test_not_attempted():
     ([3, 3], ["depends on lam"]),
     ([4, 3], ["planted", "noise"]),                         # the signal's rank
     ([8, 3], ["planted", "noise"]),
+    ([8, 8], ["planted", "noise"]),                         # the planted rank for both: not "same count"
     ([50, 4], ["not yet for lam = 0.2", "cap at the rank, 50"]),
     ([2.5, 3], ["whole number"]),
     ([-1, 3], ["whole number"]),

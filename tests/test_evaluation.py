@@ -14,8 +14,10 @@ from scipy import stats
 from mfedu.als_implicit import als_implicit
 from mfedu.data import Ratings, load_synthetic, toy
 from mfedu.evaluation import (SearchResult, Summary, beyond_accuracy, catalogue_coverage,
-                              gini_of_recommendations, grid_search, intra_list_diversity,
-                              leave_k_out, novelty, random_search, repeat, summarise)
+                              gini_of_recommendations, grid_search, held_out_propensity,
+                              intra_list_diversity, ips_mean, leave_k_out, novelty, random_search,
+                              repeat, snips_mean, summarise)
+from mfedu.synthetic import PULL_EXPLICIT, make_synthetic
 from mfedu.metrics import popularity_baseline
 from mfedu.result import FitResult
 
@@ -333,6 +335,99 @@ def test_random_search_extreme_bounds_stay_finite():
                for p in a)
 
 
+# ----------------------------------------------------------------------------- missing not at random
+
+@pytest.fixture(scope="module")
+def small():
+    return make_synthetic(seed=3, n_users=30, n_items=200, n_ratings=1500)
+
+
+def test_rating_propensity_matches_repeated_draws(small):
+    """P_ui against the share of 400 repeated draws made as make_synthetic makes them (each
+    user's n_u largest keys log pop_i + pull (s*_ui - score_mean) + Gumbel noise): within
+    4.5 binomial standard errors everywhere (plus 0.01 for the threshold approximation), and on
+    average no further than the draws' own noise (E|N(0, se^2)| = se sqrt(2/pi)) plus 0.003;
+    each row sums to n_u."""
+    T, R = small.truth, small.explicit
+    n_u = R.user_counts()
+    P = T.rating_propensity(n_u)
+    np.testing.assert_allclose(P.sum(axis=1), n_u, rtol=1e-9)
+    S = T.score(np.arange(30), None)
+    rng, hits, draws = np.random.default_rng(0), np.zeros(P.shape), 400
+    log_w = T.log_pop[None, :] + PULL_EXPLICIT * (S - T.score_mean)
+    for _ in range(draws):
+        keys = log_w + rng.gumbel(size=log_w.shape)
+        for u in range(30):
+            hits[u, np.argsort(-keys[u])[:n_u[u]]] += 1
+    share = hits / draws
+    se = np.sqrt(P * (1 - P) / draws)
+    assert np.all(np.abs(share - P) <= 4.5 * se + 0.01), np.max(np.abs(share - P) - 4.5 * se)
+    assert np.mean(np.abs(share - P)) < np.mean(se) * np.sqrt(2 / np.pi) + 0.003
+    # the observed pairs themselves are likelier than the rest
+    observed = np.zeros(P.shape, bool)
+    observed[R.users, R.items] = True
+    assert P[observed].mean() > 3 * P[~observed].mean()
+
+
+def test_rating_propensity_edges_and_pull(small):
+    T = small.truth
+    n_u = np.zeros(30, dtype=int)
+    n_u[1], n_u[2] = 200, 7
+    P = T.rating_propensity(n_u)
+    assert np.all(P[0] == 0) and np.all(P[1] == 1) and P[2].sum() == pytest.approx(7)
+    flat = T.rating_propensity(n_u, pull=0.0)            # popularity alone: no taste in it
+    order = np.argsort(T.log_pop)
+    assert np.all(np.diff(flat[2, order]) >= -1e-15)
+
+
+def test_draw_stars_is_the_star_rule_with_fresh_noise(small):
+    T = small.truth
+    S = T.score(np.arange(30), None)
+    z = S + T.sigma * np.random.default_rng(4).normal(size=S.shape)
+    by_rule = 1 + (z[..., None] > T.thresholds).sum(axis=-1)
+    np.testing.assert_array_equal(T.draw_stars(4), by_rule)
+    assert not np.array_equal(T.draw_stars(4), T.draw_stars(5))
+    big = make_synthetic(seed=0, n_users=100, n_items=200, n_ratings=4000).truth
+    mean_of_draws = np.mean([big.draw_stars(s).mean() for s in range(5)])
+    assert mean_of_draws == pytest.approx(big.expected_rating(np.arange(100), None).mean(), abs=0.01)
+
+
+def test_held_out_propensity_is_the_conditional_probability():
+    P = np.array([0.02, 0.3, 0.9, 1.0, 0.0])
+    q = 0.25
+    np.testing.assert_allclose(held_out_propensity(P, q), q * P / (1 - (1 - q) * P))
+    rng = np.random.default_rng(1)
+    observed = rng.random((200_000, 5)) < P
+    test = observed & (rng.random((200_000, 5)) < q)
+    not_train = ~(observed & ~test)
+    share = test.sum(axis=0) / not_train.sum(axis=0)
+    np.testing.assert_allclose(share, held_out_propensity(P, q), atol=0.01)
+    assert held_out_propensity(P.reshape(1, 5), q).shape == (1, 5)
+
+
+def test_ips_is_unbiased_and_snips_is_a_weighted_mean():
+    """Each of 40 cells observed with its own probability, 20,000 times: the mean IPS estimate is
+    the true mean (within 4 standard errors); the naive mean over observed cells is not; SNIPS
+    equals the weighted mean written as a loop."""
+    rng = np.random.default_rng(2)
+    error = rng.uniform(0, 4, 40)
+    P = np.clip(0.05 + 0.2 * (4 - error) / 4, 0.05, 1.0)     # small errors are seen more often
+    ips, naive = [], []
+    for _ in range(20_000):
+        seen = rng.random(40) < P
+        if seen.any():
+            ips.append(ips_mean(error[seen], P[seen], 40))
+            naive.append(error[seen].mean())
+    ips = np.array(ips)
+    assert abs(ips.mean() - error.mean()) < 4 * ips.std() / np.sqrt(len(ips))
+    assert np.mean(naive) < error.mean() - 0.3
+    v, p = [1.0, 2.0, 4.0], [0.5, 0.25, 1.0]
+    weighted = sum(x / q for x, q in zip(v, p)) / sum(1 / q for q in p)
+    assert snips_mean(v, p) == pytest.approx(weighted)
+    assert ips_mean(v, p, 10) == pytest.approx((2 + 8 + 4) / 10)
+    assert min(v) <= snips_mean(v, p) <= max(v)
+
+
 # ----------------------------------------------------------------------------- bad input
 
 T = toy()
@@ -382,6 +477,15 @@ BAD = [
     (lambda: beyond_accuracy(M6, Ratings([0] * 6, range(6), [1.0] * 6, 6, 6), 3, users=[0]), ValueError, "no list has an item"),
     (lambda: intra_list_diversity(M6, T, 3, item_vectors=np.ones((5, 2))), ValueError, "item_vectors must have one row per item"),
     (lambda: intra_list_diversity(M6, T, 3, item_vectors=np.full((6, 2), np.nan)), ValueError, "item_vectors must contain only finite"),
+    (lambda: held_out_propensity([0.1, 1.5], 0.2), ValueError, r"propensity must hold probabilities in \[0, 1\], got 1.5"),
+    (lambda: held_out_propensity([0.1, 0.5], 0.0), ValueError, "test_fraction must be"),
+    (lambda: held_out_propensity("0.5", 0.2), TypeError, "propensity must be"),
+    (lambda: ips_mean([1.0, 2.0], [0.5, 0.0], 4), ValueError, r"propensity must hold probabilities in \(0, 1\]"),
+    (lambda: ips_mean([1.0, 2.0], [0.5], 4), ValueError, r"propensity must hold one probability per value \(2\)"),
+    (lambda: ips_mean([1.0, 2.0], [0.5, 0.5], 1), ValueError, "n_total must be an int >= 2"),
+    (lambda: ips_mean([], [], 4), ValueError, "values must hold at least one observed cell"),
+    (lambda: snips_mean([1.0, np.nan], [0.5, 0.5]), ValueError, "values must contain only finite"),
+    (lambda: snips_mean([1.0, 2.0], [0.5, np.nan]), ValueError, "propensity must contain only finite"),
 ]
 
 
@@ -390,3 +494,16 @@ def test_bad_input_gives_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
 
+
+
+@pytest.mark.parametrize("call, error, message", [
+    (lambda: make_synthetic(0, 4, 40, 80).truth.rating_propensity([1, 2, 3]), ValueError,
+     r"n_rated must hold one count in \[0, n_items = 40\] for each of the 4 users, got 3"),
+    (lambda: make_synthetic(0, 4, 40, 80).truth.rating_propensity([1, 2, 3, 41]), ValueError, "n_rated must hold one count"),
+    (lambda: make_synthetic(0, 4, 40, 80).truth.rating_propensity([1, 2, 3, 1.5]), TypeError, "n_rated"),
+    (lambda: make_synthetic(0, 4, 40, 80).truth.rating_propensity([1, 2, 3, 4], pull=-1.0), ValueError, "pull must be"),
+    (lambda: make_synthetic(0, 4, 40, 80).truth.draw_stars(-1), ValueError, "seed must be an int >= 0"),
+])
+def test_truth_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

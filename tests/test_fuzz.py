@@ -715,6 +715,14 @@ add("synthetic.Truth.oracle_rmse", lambda self, **kw: self.oracle_rmse(**kw),
     lambda: dict(self=tiny_synthetic().truth, ratings=tiny_synthetic().explicit),
     {"ratings": ratings_arg(Ratings([0, 1], [0, 39], [3.0, 4.0], 2, 40))})
 
+add("synthetic.Truth.rating_propensity", lambda self, **kw: self.rating_propensity(**kw),
+    lambda: dict(self=tiny_synthetic().truth, n_rated=np.array([20, 20]), pull=synthetic.PULL_EXPLICIT),
+    {"n_rated": ids(np.array([20, 20]), 41), "pull": float_arg(synthetic.PULL_EXPLICIT)},
+    check=lambda r, kw: None if np.shape(r) == (2, 40) and np.all((0 <= r) & (r <= 1)) else f"{r}")
+add("synthetic.Truth.draw_stars", lambda self, **kw: self.draw_stars(**kw),
+    lambda: dict(self=tiny_synthetic().truth, seed=0), {"seed": int_arg(0)},
+    check=lambda r, kw: None if np.shape(r) == (2, 40) and set(np.unique(r)) <= {1, 2, 3, 4, 5} else f"{r}")
+
 add("synthetic.make_timed", synthetic.make_timed, dict(seed=0, n_users=2, n_items=40, n_ratings=40), {
     "seed": int_arg(0), "n_users": int_arg(2), "n_items": int_arg(40), "n_ratings": int_arg(40),
 }, check=lambda r, kw: None if r.ratings.shape == (kw["n_users"], kw["n_items"]) and r.ratings.times is not None
@@ -1442,6 +1450,19 @@ add("evaluation.random_search", evaluation.random_search, dict(score=_params_sco
     check=lambda r, kw: None if len(r.trials) == int(kw["n_trials"]) else f"{len(r.trials)} trials", examples=100)
 
 
+P3, V3 = np.array([0.02, 0.3, 0.9]), np.array([1.0, 2.0, 4.0])
+add("evaluation.held_out_propensity", evaluation.held_out_propensity, dict(propensity=P3, test_fraction=0.2), {
+    "propensity": vector(P3, aligned=False, nd_ok=True) + [H("a matrix", lambda: np.tile(P3, (2, 1)), ANY)],
+    "test_fraction": float_arg(0.2)},
+    check=lambda r, kw: None if np.all((0 <= r) & (r <= 1)) else f"{r}")
+add("evaluation.ips_mean", evaluation.ips_mean, dict(values=V3, propensity=P3, n_total=10), {
+    "values": vector(V3), "propensity": vector(P3), "n_total": int_arg(10)},
+    check=lambda r, kw: None if np.isfinite(r) else f"{r}")
+add("evaluation.snips_mean", evaluation.snips_mean, dict(values=V3, propensity=P3), {
+    "values": vector(V3), "propensity": vector(P3)},
+    check=lambda r, kw: None if np.isfinite(r) else f"{r}")
+
+
 BEYOND_RANGES = {"coverage": 1.0, "gini": 1.0, "novelty": np.log2(6) + 1e-12, "ild": 2.0 + 1e-12}   # [0, max]
 
 
@@ -1669,6 +1690,15 @@ check_spec("easy_share", checks.easy_share,
             "triples": wrong_types() + [H("2-tuple", lambda: _bpr10()[1][:2], RAISE),
                                         H("ids out of range", lambda: (_bpr10()[1][0] + 100,) + _bpr10()[1][1:], RAISE)],
             "threshold": float_arg(0.1)})
+check_spec("grid_trials", checks.grid_trials, correct(answer=lambda: 16, d=2, n_values=4),
+           {"d": int_arg(2), "n_values": int_arg(4)})
+_E11, _P11 = np.array([1.0, 2.0, 0.5]), np.array([0.5, 0.2, 0.9])
+check_spec("ips_expectation", checks.ips_expectation, correct(answer=lambda: 3.5 / 3, errors=_E11, propensity=_P11),
+           {"errors": vector(_E11), "propensity": vector(_P11)})
+_A11, _B11 = np.array([0.90, 0.91, 0.92]), np.array([0.93, 0.95, 0.94])
+check_spec("paired_se", checks.paired_se,
+           correct(answer=lambda: float(np.std(_A11 - _B11, ddof=1) / np.sqrt(3)), a=_A11, b=_B11),
+           {"a": vector(_A11), "b": vector(_B11)})
 _SIG05 = {0.1: np.array([0.3, 0.2, 0.15, 0.05]), 0.2: np.array([0.31, 0.21, 0.14, 0.04])}
 check_spec("saddle_directions", checks.saddle_directions, correct(answer=lambda: [3, 2], sigma_M=_SIG05, rank=3),
            {"sigma_M": wrong_types() + [

@@ -7,7 +7,7 @@ One module per part of the collection, all importable from here (``mfedu.checks.
 ``svd`` (notebooks 00-02), ``mf`` (03-05: the loss, gradients, SGD), ``als`` (06: explicit
 ALS), ``implicit`` (07-07b: implicit ALS, CG, ranking metrics), ``spark`` (08: Spark),
 ``advanced`` (09: SVD++, time effects, confidence weights), ``sgd_tuning`` (05b: tuning SGD),
-``bpr`` (10: BPR); and the
+``bpr`` (10: BPR), ``evaluation`` (11: honest evaluation); and the
 conceptual exercises of ``start`` (00), ``evd`` (01), ``loss`` (03) and ``gradients`` (04).
 """
 from ._feedback import Feedback
@@ -24,3 +24,4 @@ from .gradients import *   # noqa: F401,F403
 from .advanced import *    # noqa: F401,F403
 from .sgd_tuning import *  # noqa: F401,F403
 from .bpr import *         # noqa: F401,F403
+from .evaluation import *  # noqa: F401,F403

@@ -35,6 +35,11 @@ class Feedback:
 NOT_ATTEMPTED = Feedback(None, "replace None with your code, then run this cell again.")
 
 
+def _close(a: float, b: float, rtol: float = 1e-3, atol: float = 1e-9) -> bool:
+    """Whether an answer ``a`` agrees with the wanted ``b`` (numpy's isclose, as a bool)."""
+    return bool(np.isclose(a, b, rtol=rtol, atol=atol))
+
+
 def _quiet(check):
     """Decorator of every check: numpy's floating-point warnings are off while it runs. A wild
     answer (say 1e300) may overflow when it is compared with the mistakes the check knows; that

@@ -5,13 +5,9 @@ import numpy as np
 
 from .._validate import check_float, check_vector
 from ..bpr import BPRResult, sampled_auc, sigmoid
-from ._feedback import Feedback, _quiet, _start
+from ._feedback import Feedback, _close, _quiet, _start
 
 __all__: list[str] = ["easy_pair_signal", "bias_gradient", "easy_share"]   # mfedu.checks.<name>
-
-
-def _close(a: float, b: float, rtol: float = 1e-3, atol: float = 1e-9) -> bool:
-    return bool(np.isclose(a, b, rtol=rtol, atol=atol))
 
 
 # ----------------------------------------------------------------------------- exercise 10.1

@@ -60,7 +60,7 @@ def saddle_directions(answer, sigma_M, rank: int) -> Feedback:
         above = [int(np.sum(s > lam)) for lam, s in zip(lams, sigmas)]
         parts = [f"at lam = {lam:g}, {n} singular values of M exceed lam, so {int(w)} of the {rank} strengths can grow"
                  + (" (all of them: the penalty only shrinks each one, and by far more than lam here: unlike "
-                    "03's fully observed (7), the weighted lam is multiplied by the rating counts)" if w == rank else
+                    "03's one-number (7), applied per singular value in its section 6, the weighted lam is multiplied by the rating counts)" if w == rank else
                     f" ({rank - int(w)} stay switched off)")
                  for lam, n, w in zip(lams, above, want)]
         return Feedback(True, "; ".join(parts) + ". A penalty switches a direction off only once lam passes its "
@@ -84,16 +84,20 @@ def saddle_directions(answer, sigma_M, rank: int) -> Feedback:
                "switches more of them off."),
         (half, "the threshold is lam, not lam / 2: step 4 gives Delta >= 2|a||c|(lam - sigma_1(M))."),
     ]
+    planted = (rank > 8 and np.any(a < want) and np.all(a <= 8),
+               "the planted tastes are the signal, but step 5 cannot tell signal from noise: it counts every "
+               "sigma_j(M) above lam, and the noise's singular values are there too (print them: how many "
+               "exceed each lam?).")
     for value, message in mistakes:
         if value is None:                 # the same count for every lam, when the right counts differ
+            if planted[0] and np.all(a == 8):     # the planted rank for every lam: the closer diagnosis
+                return Feedback(False, planted[1])
             if k > 1 and np.all(a == a[0]) and not np.all(want == want[0]):
                 return Feedback(False, message)
         elif np.array_equal(a, value) and not np.array_equal(value, want):
             return Feedback(False, message)
-    if rank > 8 and np.any(a < want) and np.all(a <= 8):
-        return Feedback(False, "the planted tastes are the signal, but step 5 cannot tell signal from noise: it "
-                               "counts every sigma_j(M) above lam, and the noise's singular values are there too "
-                               "(print them: how many exceed each lam?).")
+    if planted[0]:
+        return Feedback(False, planted[1])
     wrong = [f"lam = {lam:g}" for lam, x, w in zip(lams, a, want) if x != w]
     return Feedback(False, f"not yet for {', '.join(wrong)}: count the j with sigma_j(M) > lam (np.sum(s > lam)), "
                            f"then cap at the rank, {rank}.")
